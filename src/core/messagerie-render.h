@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "messagerie-settings.h"
+
+G_BEGIN_DECLS
+
+/* Paths are absolute, as on the system; the helper puts them under its root. */
+#define MESSAGERIE_PATH_SETTINGS       "/etc/messagerie/messagerie.conf"
+#define MESSAGERIE_PATH_UPDATE_CONF    "/etc/exim4/update-exim4.conf.conf"
+#define MESSAGERIE_PATH_LOCALMACROS    "/etc/exim4/exim4.conf.localmacros"
+#define MESSAGERIE_PATH_SPLIT_MACROS   "/etc/exim4/conf.d/main/000_localmacros"
+#define MESSAGERIE_PATH_PASSWD_CLIENT  "/etc/exim4/passwd.client"
+#define MESSAGERIE_PATH_MAILNAME       "/etc/mailname"
+#define MESSAGERIE_PATH_EMAIL_ADDRESSES "/etc/email-addresses"
+#define MESSAGERIE_PATH_ALIASES        "/etc/aliases"
+#define MESSAGERIE_PATH_DOVECOT        "/etc/dovecot/conf.d/99-messagerie.conf"
+
+typedef struct {
+  char  *path;
+  char  *contents;
+  guint  mode;
+  /* Group owning the file, NULL for root's. */
+  char  *group;
+} MessagerieRenderedFile;
+
+void                messagerie_rendered_file_free (MessagerieRenderedFile *file);
+
+/* The files the renderer may read: the helper loads those that exist. */
+const char *const  *messagerie_render_inputs      (void);
+
+/* What applying @settings writes, computed from @existing (path → current
+ * contents, a missing path meaning the file does not exist). Pure: reads
+ * and writes nothing. */
+GPtrArray          *messagerie_render             (MessagerieSettings *settings,
+                                                   GHashTable         *existing);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieRenderedFile, messagerie_rendered_file_free)
+
+G_END_DECLS

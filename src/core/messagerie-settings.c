@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "messagerie-settings.h"
+
+struct _MessagerieSettings
+{
+  GObject     parent_instance;
+
+  /* The file as read, comments and unknown keys included. */
+  GKeyFile   *keyfile;
+  /* Values given by the file or set since: key name → string. */
+  GHashTable *values;
+  /* Fallbacks computed on demand, dropped on every change. */
+  GHashTable *computed;
+
+  char       *password;
+  char       *host_name;
+  char       *fqdn;
+};
+
+G_DEFINE_FINAL_TYPE (MessagerieSettings, messagerie_settings, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_QUARK (messagerie-settings-error-quark, messagerie_settings_error)
+
+static const char *const mail_server_choices[] = { "none", "pop", "imap", "pop-imap", NULL };
+static const char *const relay_tls_choices[] = { "no", "port-25", "port-465", "port-587", "custom", NULL };
+
+static const MessagerieKey keys[] = {
+  { "general", "machine_name", MESSAGERIE_KEY_STRING, NULL, NULL },
+  { "general", "dns_domain", MESSAGERIE_KEY_STRING, NULL, NULL },
+  { "general", "containers", MESSAGERIE_KEY_LIST, "", NULL },
+  { "general", "module", MESSAGERIE_KEY_STRING, "other", NULL },
+  { "general", "webmail", MESSAGERIE_KEY_STRING, "none", NULL },
+  { "general", "apache_upload_max_mb", MESSAGERIE_KEY_STRING, "", NULL },
+  { "messagerie", "antispam", MESSAGERIE_KEY_BOOLEAN, "true", NULL },
+  { "messagerie", "mail_server", MESSAGERIE_KEY_ENUM, "imap", mail_server_choices },
+  { "messagerie", "mailing_lists", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
+  { "messagerie", "mail_domain", MESSAGERIE_KEY_STRING, NULL, NULL },
+  { "messagerie", "root_sender", MESSAGERIE_KEY_STRING, "", NULL },
+  { "messagerie", "root_sender_name", MESSAGERIE_KEY_STRING, "", NULL },
+  { "messagerie", "root_recipient", MESSAGERIE_KEY_STRING, "", NULL },
+  { "messagerie", "max_message_size_mb", MESSAGERIE_KEY_INTEGER, "10", NULL },
+  { "messagerie", "mailbox_quota_mb", MESSAGERIE_KEY_INTEGER, "20", NULL },
+  { "messagerie", "rewrite_headers", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
+  { "messagerie", "relay_enabled", MESSAGERIE_KEY_BOOLEAN, "true", NULL },
+  { "messagerie", "relay_host", MESSAGERIE_KEY_STRING, "", NULL },
+  { "messagerie", "relay_tls", MESSAGERIE_KEY_ENUM, "no", relay_tls_choices },
+  { "messagerie", "relay_port", MESSAGERIE_KEY_STRING, "", NULL },
+  { "messagerie", "relay_custom_implicit_tls", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
+  { "messagerie", "relay_tls_verify", MESSAGERIE_KEY_BOOLEAN, "true", NULL },
+  { "messagerie", "relay_auth", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
+  { "messagerie", "relay_user", MESSAGERIE_KEY_STRING, "", NULL },
+};
+
+const MessagerieKey *
+messagerie_settings_keys (guint *n_keys)
+{
+  *n_keys = G_N_ELEMENTS (keys);
+  return keys;
+}
+
+const MessagerieKey *
+messagerie_settings_lookup_key (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (g_str_equal (keys[i].name, name))
+      return &keys[i];
+  return NULL;
+}
+
+gboolean
+messagerie_parse_uint (const char *text,
+                       guint64     max,
+                       guint64    *value)
+{
+  guint64 result = 0;
+
+  if (text == NULL || *text == '\0' || strlen (text) > 20)
+    return FALSE;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      result = result * 10 + (guint64) (*p - '0');
+      if (result > max)
+        return FALSE;
+    }
+
+  if (value)
+    *value = result;
+  return TRUE;
+}
+
+gboolean
+messagerie_has_control_char (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The short name of the host, and its domain from /etc/hosts when the host
+ * name itself has none: no DNS query, so loading never blocks. */
+static void
+read_system_names (char **host_name,
+                   char **fqdn)
+{
+  const char *host = g_get_host_name ();
+  g_autofree char *short_name = g_strndup (host, strcspn (host, "."));
+  g_autofree char *hosts = NULL;
+
+  *host_name = g_strdup (short_name);
+  *fqdn = NULL;
+
+  if (strchr (host, '.') != NULL)
+    {
+      *fqdn = g_strdup (host);
+      return;
+    }
+
+  if (!g_file_get_contents ("/etc/hosts", &hosts, NULL, NULL))
+    return;
+
+  for (char *line = strtok (hosts, "\n"); line && !*fqdn; line = strtok (NULL, "\n"))
+    {
+      g_auto(GStrv) fields = NULL;
+      gboolean has_host = FALSE;
+
+      line[strcspn (line, "#")] = '\0';
+      fields = g_strsplit_set (line, " \t", -1);
+      for (guint i = 1; fields[i]; i++)
+        if (g_ascii_strcasecmp (fields[i], short_name) == 0)
+          has_host = TRUE;
+      if (!has_host)
+        continue;
+      for (guint i = 1; fields[i] && !*fqdn; i++)
+        if (g_ascii_strncasecmp (fields[i], short_name, strlen (short_name)) == 0 &&
+            fields[i][strlen (short_name)] == '.')
+          *fqdn = g_strdup (fields[i]);
+    }
+}
+
+static void
+messagerie_settings_finalize (GObject *object)
+{
+  MessagerieSettings *self = (MessagerieSettings *)object;
+
+  g_clear_pointer (&self->keyfile, g_key_file_unref);
+  g_clear_pointer (&self->values, g_hash_table_unref);
+  g_clear_pointer (&self->computed, g_hash_table_unref);
+  messagerie_settings_set_password (self, NULL);
+  g_clear_pointer (&self->host_name, g_free);
+  g_clear_pointer (&self->fqdn, g_free);
+
+  G_OBJECT_CLASS (messagerie_settings_parent_class)->finalize (object);
+}
+
+static void
+messagerie_settings_class_init (MessagerieSettingsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = messagerie_settings_finalize;
+
+  /**
+   * MessagerieSettings::changed:
+   * @key: the name of the key whose value changed
+   *
+   * Emitted with the key name as detail when a value changes, and with
+   * the detail "*" when everything may have changed (a load).
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+messagerie_settings_init (MessagerieSettings *self)
+{
+  self->keyfile = g_key_file_new ();
+  self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->computed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  read_system_names (&self->host_name, &self->fqdn);
+}
+
+MessagerieSettings *
+messagerie_settings_new (void)
+{
+  return g_object_new (MESSAGERIE_TYPE_SETTINGS, NULL);
+}
+
+MessagerieSettings *
+messagerie_settings_new_from_data (const char  *data,
+                                   gsize        length,
+                                   GError     **error)
+{
+  g_autoptr(MessagerieSettings) self = messagerie_settings_new ();
+
+  if (!messagerie_settings_load_data (self, data, length, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static void
+emit_changed (MessagerieSettings *self,
+              const char         *key)
+{
+  g_signal_emit (self, signals[CHANGED], g_quark_from_string (key), key);
+}
+
+gboolean
+messagerie_settings_load_data (MessagerieSettings  *self,
+                               const char          *data,
+                               gsize                length,
+                               GError             **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *password = NULL;
+
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  if (length > MESSAGERIE_SETTINGS_MAX_INPUT)
+    {
+      g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_TOO_LARGE,
+                   _("The settings are larger than %d KiB."),
+                   MESSAGERIE_SETTINGS_MAX_INPUT / 1024);
+      return FALSE;
+    }
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_NUL,
+                           _("The settings contain a NUL byte."));
+      return FALSE;
+    }
+  if (!g_utf8_validate_len (data, length, NULL))
+    {
+      g_set_error_literal (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_NOT_UTF8,
+                           _("The settings are not valid UTF-8 text."));
+      return FALSE;
+    }
+  if (!g_key_file_load_from_data (keyfile, data, length,
+                                  G_KEY_FILE_KEEP_COMMENTS, &local_error))
+    {
+      g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_PARSE,
+                   _("The settings are not a valid key file: %s"), local_error->message);
+      return FALSE;
+    }
+
+  /* The password only ever travels on standard input: keep it out of the
+   * key file so that no save can write it. */
+  password = g_key_file_get_value (keyfile, "secret", "password", NULL);
+  if (password != NULL)
+    {
+      g_autofree char *unescaped = g_key_file_get_string (keyfile, "secret", "password", NULL);
+
+      messagerie_settings_set_password (self, unescaped ? unescaped : password);
+      if (unescaped)
+        explicit_bzero (unescaped, strlen (unescaped));
+      explicit_bzero (password, strlen (password));
+    }
+  g_key_file_remove_group (keyfile, "secret", NULL);
+
+  g_key_file_unref (self->keyfile);
+  self->keyfile = g_steal_pointer (&keyfile);
+  g_hash_table_remove_all (self->values);
+  g_hash_table_remove_all (self->computed);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      char *value;
+
+      if (!g_key_file_has_key (self->keyfile, keys[i].group, keys[i].name, NULL))
+        continue;
+
+      /* An escape GKeyFile cannot decode leaves the raw text, which the
+       * validation rules then judge. */
+      value = g_key_file_get_string (self->keyfile, keys[i].group, keys[i].name, NULL);
+      if (value == NULL)
+        value = g_key_file_get_value (self->keyfile, keys[i].group, keys[i].name, NULL);
+      g_hash_table_insert (self->values, g_strdup (keys[i].name), value);
+    }
+
+  emit_changed (self, "*");
+  return TRUE;
+}
+
+gboolean
+messagerie_settings_load_file (MessagerieSettings  *self,
+                               const char          *path,
+                               GError             **error)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return FALSE;
+
+  return messagerie_settings_load_data (self, data, length, error);
+}
+
+char *
+messagerie_settings_to_data (MessagerieSettings *self,
+                             gsize              *length)
+{
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), NULL);
+
+  /* Every [messagerie] key is written, so the file says what is in force;
+   * [general] belongs to another tab and only keeps what it had. */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *value = g_hash_table_lookup (self->values, keys[i].name);
+
+      if (value == NULL && g_str_equal (keys[i].group, "messagerie"))
+        value = messagerie_settings_get (self, keys[i].name);
+      if (value != NULL)
+        g_key_file_set_string (self->keyfile, keys[i].group, keys[i].name, value);
+    }
+
+  return g_key_file_to_data (self->keyfile, length, NULL);
+}
+
+gboolean
+messagerie_settings_save_file (MessagerieSettings  *self,
+                               const char          *path,
+                               GError             **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  gsize length;
+
+  data = messagerie_settings_to_data (self, &length);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return g_file_set_contents_full (path, data, length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+MessagerieSettings *
+messagerie_settings_copy (MessagerieSettings *self)
+{
+  g_autofree char *data = NULL;
+  MessagerieSettings *copy;
+  gsize length;
+
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), NULL);
+
+  data = g_key_file_to_data (self->keyfile, &length, NULL);
+  copy = messagerie_settings_new ();
+  messagerie_settings_set_system (copy, self->host_name, self->fqdn);
+  messagerie_settings_load_data (copy, data, length, NULL);
+
+  /* Values set since the load are not in the key file yet. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, self->values);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      g_hash_table_replace (copy->values, g_strdup (key), g_strdup (value));
+  }
+  messagerie_settings_set_password (copy, self->password);
+
+  return copy;
+}
+
+void
+messagerie_settings_set_system (MessagerieSettings *self,
+                                const char         *host_name,
+                                const char         *fqdn)
+{
+  g_return_if_fail (MESSAGERIE_IS_SETTINGS (self));
+
+  g_free (self->host_name);
+  self->host_name = host_name ? g_strndup (host_name, strcspn (host_name, ".")) : g_strdup ("");
+  g_free (self->fqdn);
+  self->fqdn = g_strdup (fqdn);
+  g_hash_table_remove_all (self->computed);
+  emit_changed (self, "*");
+}
+
+static char *
+compute_fallback (MessagerieSettings  *self,
+                  const MessagerieKey *key)
+{
+  if (key->fallback != NULL)
+    return g_strdup (key->fallback);
+
+  if (g_str_equal (key->name, "machine_name"))
+    return g_strdup (self->host_name ? self->host_name : "");
+
+  if (g_str_equal (key->name, "dns_domain"))
+    {
+      const char *dot = self->fqdn ? strchr (self->fqdn, '.') : NULL;
+
+      return g_strdup (dot ? dot + 1 : "");
+    }
+
+  if (g_str_equal (key->name, "mail_domain"))
+    return messagerie_settings_default_mail_domain (self);
+
+  g_return_val_if_reached (g_strdup (""));
+}
+
+const char *
+messagerie_settings_get (MessagerieSettings *self,
+                         const char         *key)
+{
+  const MessagerieKey *info;
+  const char *value;
+  char *fallback;
+
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if ((value = g_hash_table_lookup (self->values, key)))
+    return value;
+  if ((value = g_hash_table_lookup (self->computed, key)))
+    return value;
+
+  info = messagerie_settings_lookup_key (key);
+  g_return_val_if_fail (info != NULL, NULL);
+
+  fallback = compute_fallback (self, info);
+  g_hash_table_insert (self->computed, g_strdup (key), fallback);
+  return fallback;
+}
+
+void
+messagerie_settings_set (MessagerieSettings *self,
+                         const char         *key,
+                         const char         *value)
+{
+  g_return_if_fail (MESSAGERIE_IS_SETTINGS (self));
+  g_return_if_fail (messagerie_settings_lookup_key (key) != NULL);
+  g_return_if_fail (value != NULL);
+
+  if (g_strcmp0 (messagerie_settings_get (self, key), value) == 0 &&
+      g_hash_table_contains (self->values, key))
+    return;
+
+  g_hash_table_replace (self->values, g_strdup (key), g_strdup (value));
+  /* Defaults depend on other keys (the mail domain on the machine name). */
+  g_hash_table_remove_all (self->computed);
+  emit_changed (self, key);
+}
+
+gboolean
+messagerie_settings_get_boolean (MessagerieSettings *self,
+                                 const char         *key)
+{
+  return g_strcmp0 (messagerie_settings_get (self, key), "true") == 0;
+}
+
+gboolean
+messagerie_settings_get_uint (MessagerieSettings *self,
+                              const char         *key,
+                              guint64            *value)
+{
+  return messagerie_parse_uint (messagerie_settings_get (self, key), G_MAXUINT32, value);
+}
+
+char **
+messagerie_settings_get_containers (MessagerieSettings *self)
+{
+  g_auto(GStrv) parts = g_strsplit (messagerie_settings_get (self, "containers"), ";", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i])
+        g_strv_builder_add (builder, parts[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+char *
+messagerie_settings_default_mail_domain (MessagerieSettings *self)
+{
+  const char *machine = messagerie_settings_get (self, "machine_name");
+  const char *domain = messagerie_settings_get (self, "dns_domain");
+
+  g_autofree char *name = NULL;
+
+  if (*domain == '\0')
+    return g_ascii_strdown (machine, -1);
+
+  name = g_strdup_printf ("i-%s.%s", machine, domain);
+  return g_ascii_strdown (name, -1);
+}
+
+gboolean
+messagerie_settings_has_mail_server (MessagerieSettings *self)
+{
+  const char *module = messagerie_settings_get (self, "module");
+
+  return g_str_equal (module, "scribe") || g_str_equal (module, "amonecole");
+}
+
+gboolean
+messagerie_settings_equal (MessagerieSettings *self,
+                           MessagerieSettings *other)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (!g_str_equal (messagerie_settings_get (self, keys[i].name),
+                      messagerie_settings_get (other, keys[i].name)))
+      return FALSE;
+
+  return g_strcmp0 (self->password, other->password) == 0;
+}
+
+void
+messagerie_settings_normalize (MessagerieSettings *self)
+{
+  g_autofree char *domain = g_ascii_strdown (messagerie_settings_get (self, "mail_domain"), -1);
+
+  messagerie_settings_set (self, "mail_domain", domain);
+}
+
+const char *
+messagerie_settings_get_password (MessagerieSettings *self)
+{
+  return self->password;
+}
+
+void
+messagerie_settings_set_password (MessagerieSettings *self,
+                                  const char         *password)
+{
+  if (self->password != NULL)
+    {
+      explicit_bzero (self->password, strlen (self->password));
+      g_free (self->password);
+    }
+  self->password = g_strdup (password);
+}

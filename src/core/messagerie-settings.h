@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define MESSAGERIE_SETTINGS_MAX_INPUT (64 * 1024)
+
+#define MESSAGERIE_SETTINGS_ERROR (messagerie_settings_error_quark ())
+
+typedef enum {
+  MESSAGERIE_SETTINGS_ERROR_TOO_LARGE,
+  MESSAGERIE_SETTINGS_ERROR_NOT_UTF8,
+  MESSAGERIE_SETTINGS_ERROR_NUL,
+  MESSAGERIE_SETTINGS_ERROR_PARSE,
+} MessagerieSettingsError;
+
+GQuark messagerie_settings_error_quark (void);
+
+#define MESSAGERIE_TYPE_SETTINGS (messagerie_settings_get_type ())
+G_DECLARE_FINAL_TYPE (MessagerieSettings, messagerie_settings, MESSAGERIE, SETTINGS, GObject)
+
+typedef enum {
+  MESSAGERIE_KEY_STRING,
+  MESSAGERIE_KEY_BOOLEAN,
+  MESSAGERIE_KEY_INTEGER,
+  MESSAGERIE_KEY_ENUM,
+  MESSAGERIE_KEY_LIST,
+} MessagerieKeyType;
+
+typedef struct {
+  const char        *group;      /* "general" or "messagerie" */
+  const char        *name;
+  MessagerieKeyType  type;
+  const char        *fallback;   /* NULL: computed (see messagerie_settings_get) */
+  const char *const *choices;    /* MESSAGERIE_KEY_ENUM only, NULL-terminated */
+} MessagerieKey;
+
+const MessagerieKey *messagerie_settings_keys        (guint *n_keys);
+const MessagerieKey *messagerie_settings_lookup_key  (const char *name);
+
+MessagerieSettings *messagerie_settings_new           (void);
+MessagerieSettings *messagerie_settings_new_from_data (const char  *data,
+                                                       gsize        length,
+                                                       GError     **error);
+gboolean            messagerie_settings_load_data     (MessagerieSettings  *self,
+                                                       const char          *data,
+                                                       gsize                length,
+                                                       GError             **error);
+gboolean            messagerie_settings_load_file     (MessagerieSettings  *self,
+                                                       const char          *path,
+                                                       GError             **error);
+char               *messagerie_settings_to_data       (MessagerieSettings  *self,
+                                                       gsize               *length);
+gboolean            messagerie_settings_save_file     (MessagerieSettings  *self,
+                                                       const char          *path,
+                                                       GError             **error);
+MessagerieSettings *messagerie_settings_copy          (MessagerieSettings  *self);
+
+void                messagerie_settings_set_system    (MessagerieSettings *self,
+                                                       const char         *host_name,
+                                                       const char         *fqdn);
+
+const char         *messagerie_settings_get           (MessagerieSettings *self,
+                                                       const char         *key);
+void                messagerie_settings_set           (MessagerieSettings *self,
+                                                       const char         *key,
+                                                       const char         *value);
+gboolean            messagerie_settings_get_boolean   (MessagerieSettings *self,
+                                                       const char         *key);
+gboolean            messagerie_settings_get_uint      (MessagerieSettings *self,
+                                                       const char         *key,
+                                                       guint64            *value);
+char              **messagerie_settings_get_containers (MessagerieSettings *self);
+char               *messagerie_settings_default_mail_domain (MessagerieSettings *self);
+gboolean            messagerie_settings_has_mail_server (MessagerieSettings *self);
+gboolean            messagerie_settings_equal         (MessagerieSettings *self,
+                                                       MessagerieSettings *other);
+void                messagerie_settings_normalize     (MessagerieSettings *self);
+
+const char         *messagerie_settings_get_password  (MessagerieSettings *self);
+void                messagerie_settings_set_password  (MessagerieSettings *self,
+                                                       const char         *password);
+
+gboolean            messagerie_parse_uint             (const char *text,
+                                                       guint64     max,
+                                                       guint64    *value);
+gboolean            messagerie_has_control_char       (const char *text);
+
+G_END_DECLS
