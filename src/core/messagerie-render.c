@@ -1,2 +1,731 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "messagerie-render.h"
+#include "messagerie-rules.h"
+
+/* What Messagerie writes into a file shared with the administrator sits
+ * between these two lines; everything outside them is kept as it was. */
+#define BLOCK_BEGIN "# BEGIN Messagerie: written by the Messagerie application, edit it there"
+#define BLOCK_END   "# END Messagerie"
+
+/* A line of the administrator's that defines a macro Messagerie now manages
+ * is commented out with this prefix rather than deleted: exim refuses a
+ * macro defined twice, and nothing written by hand is lost. */
+#define DISABLED_PREFIX "# (replaced by Messagerie) "
+
+G_DEFINE_QUARK (messagerie-render-error-quark, messagerie_render_error)
+
+static const char *const managed_macros[] = {
+  "MESSAGE_SIZE_LIMIT",
+  "REMOTE_SMTP_SMARTHOST_HOSTS_AVOID_TLS",
+  "REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS",
+  "REMOTE_SMTP_SMARTHOST_PROTOCOL",
+  "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS",
+  "AUTH_CLIENT_ALLOW_NOTLS_PASSWORDS",
+  "REMOTE_SMTP_HEADERS_REWRITE",
+  "REMOTE_SMTP_RETURN_PATH",
+  NULL
+};
+
+static const char *const inputs[] = {
+  MESSAGERIE_PATH_SETTINGS,
+  MESSAGERIE_PATH_UPDATE_CONF,
+  MESSAGERIE_PATH_LOCALMACROS,
+  MESSAGERIE_PATH_SPLIT_MACROS,
+  MESSAGERIE_PATH_PASSWD_CLIENT,
+  MESSAGERIE_PATH_MAILNAME,
+  MESSAGERIE_PATH_EMAIL_ADDRESSES,
+  MESSAGERIE_PATH_ALIASES,
+  MESSAGERIE_PATH_DOVECOT,
+  NULL
+};
+
+const char *const *
+messagerie_render_inputs (void)
+{
+  return inputs;
+}
+
+void
+messagerie_rendered_file_free (MessagerieRenderedFile *file)
+{
+  if (file == NULL)
+    return;
+
+  /* passwd.client carries the relay password. */
+  if (file->contents != NULL)
+    explicit_bzero (file->contents, strlen (file->contents));
+  g_free (file->path);
+  g_free (file->contents);
+  g_free (file->group);
+  g_free (file);
+}
+
+static void
+add_file (GPtrArray  *files,
+          const char *path,
+          char       *contents,
+          guint       mode,
+          const char *group)
+{
+  MessagerieRenderedFile *file = g_new0 (MessagerieRenderedFile, 1);
+
+  file->path = g_strdup (path);
+  file->contents = contents;
+  file->mode = mode;
+  file->group = g_strdup (group);
+  g_ptr_array_add (files, file);
+}
+
+/* Splits @contents into lines without their terminators; a final newline
+ * does not make an extra empty line. */
+static char **
+split_lines (const char *contents)
+{
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  if (contents == NULL || *contents == '\0')
+    return g_new0 (char *, 1);
+
+  lines = g_strsplit (contents, "\n", -1);
+  n = g_strv_length (lines);
+  if (n > 0 && *lines[n - 1] == '\0')
+    g_clear_pointer (&lines[n - 1], g_free);
+
+  return g_steal_pointer (&lines);
+}
+
+/* Removes the block Messagerie wrote before, if any. */
+static GPtrArray *
+lines_outside_block (const char *contents)
+{
+  g_auto(GStrv) lines = split_lines (contents);
+  GPtrArray *kept = g_ptr_array_new_with_free_func (g_free);
+  gboolean inside = FALSE;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (g_str_has_prefix (lines[i], "# BEGIN Messagerie"))
+        inside = TRUE;
+      else if (inside && g_str_has_prefix (lines[i], BLOCK_END))
+        inside = FALSE;
+      else if (!inside)
+        g_ptr_array_add (kept, g_strdup (lines[i]));
+    }
+
+  return kept;
+}
+
+/* The part of a "key: value" or "key value" line before the separator, as
+ * lsearch files (aliases, email-addresses, passwd.client) read it. */
+static char *
+lsearch_key (const char *line)
+{
+  const char *p = line;
+  const char *end;
+
+  if (*p == '"')
+    {
+      end = strchr (p + 1, '"');
+      return end ? g_strndup (p + 1, end - p - 1) : NULL;
+    }
+
+  end = p + strcspn (p, ": \t");
+  if (end == p)
+    return NULL;
+  return g_strndup (p, end - p);
+}
+
+/* @contents with every entry for @key (and the continuation lines under it)
+ * replaced by one "key: value" line in the place of the first, or appended. */
+static char *
+replace_lsearch_entry (const char *contents,
+                       const char *key,
+                       const char *value)
+{
+  g_auto(GStrv) lines = split_lines (contents);
+  GString *out = g_string_new (NULL);
+  gboolean written = FALSE;
+  gboolean skipping = FALSE;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *line = lines[i];
+      g_autofree char *line_key = NULL;
+
+      if (skipping && (*line == ' ' || *line == '\t') && *line != '\0')
+        continue;
+      skipping = FALSE;
+
+      if (*line != '#' && *line != ' ' && *line != '\t')
+        line_key = lsearch_key (line);
+
+      if (line_key != NULL && g_ascii_strcasecmp (line_key, key) == 0)
+        {
+          skipping = TRUE;
+          if (written)
+            continue;
+          g_string_append_printf (out, "%s: %s\n", key, value);
+          written = TRUE;
+          continue;
+        }
+
+      g_string_append (out, line);
+      g_string_append_c (out, '\n');
+    }
+
+  if (!written)
+    g_string_append_printf (out, "%s: %s\n", key, value);
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+messagerie_render_debconf_value (const char *contents,
+                                 const char *key)
+{
+  g_auto(GStrv) lines = split_lines (contents);
+  char *value = NULL;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *p = lines[i];
+      gsize len;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (!g_str_has_prefix (p, key) || p[strlen (key)] != '=')
+        continue;
+
+      p += strlen (key) + 1;
+      len = strlen (p);
+      while (len > 0 && g_ascii_isspace (p[len - 1]))
+        len--;
+      if (len >= 2 && (p[0] == '\'' || p[0] == '"') && p[len - 1] == p[0])
+        {
+          p++;
+          len -= 2;
+        }
+      g_free (value);
+      value = g_strndup (p, len);
+    }
+
+  return value;
+}
+
+static char *
+smarthost_value (MessagerieSettings *settings)
+{
+  const char *host = messagerie_settings_get (settings, "relay_host");
+  const char *tls = messagerie_settings_get (settings, "relay_tls");
+  g_autofree char *port = NULL;
+
+  if (g_str_equal (tls, "custom"))
+    port = g_strdup (messagerie_settings_get (settings, "relay_port"));
+  else if (g_str_equal (tls, "port-465"))
+    port = g_strdup ("465");
+  else if (g_str_equal (tls, "port-587"))
+    port = g_strdup ("587");
+  else
+    port = g_strdup ("25");
+
+  /* In exim's colon-separated lists a colon is doubled, and an IPv6
+   * address needs brackets to be told from its port. */
+  if (strchr (host, ':') != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (host, ":", -1);
+      g_autofree char *doubled = g_strjoinv ("::", parts);
+
+      return g_strdup_printf ("[%s]::%s", doubled, port);
+    }
+
+  return g_strdup_printf ("%s::%s", host, port);
+}
+
+static char *
+render_update_conf (MessagerieSettings *settings,
+                    const char         *existing)
+{
+  gboolean relay = messagerie_settings_get_boolean (settings, "relay_enabled");
+  gboolean mail_server = messagerie_settings_has_mail_server (settings);
+  const char *domain = messagerie_settings_get (settings, "mail_domain");
+  g_autofree char *smarthost = relay ? smarthost_value (settings) : g_strdup ("");
+  g_autoptr(GPtrArray) managed = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = NULL;
+  g_autofree gboolean *done = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_ptr_array_add (managed, g_strdup_printf ("dc_eximconfig_configtype='%s'",
+                                             !relay ? "internet" :
+                                             mail_server ? "smarthost" : "satellite"));
+  g_ptr_array_add (managed, g_strdup_printf ("dc_smarthost='%s'", smarthost));
+  if (mail_server)
+    g_ptr_array_add (managed, g_strdup_printf ("dc_other_hostnames='%s'", domain));
+  /* Header rewriting is done by Messagerie's own macros (see
+   * render_header_rewrite), so Debian's HIDE_MAILNAME, which would define
+   * the same macro a second time, stays off. */
+  g_ptr_array_add (managed, g_strdup_printf ("dc_readhost='%s'",
+                                             messagerie_settings_get_boolean (settings, "rewrite_headers")
+                                             ? domain : ""));
+  g_ptr_array_add (managed, g_strdup ("dc_hide_mailname=''"));
+
+  if (existing == NULL)
+    existing =
+      "# /etc/exim4/update-exim4.conf.conf\n"
+      "#\n"
+      "# Written by Messagerie; see update-exim4.conf.conf(5).\n"
+      "\n"
+      "dc_local_interfaces='127.0.0.1 ; ::1'\n"
+      "dc_relay_domains=''\n"
+      "dc_minimaldns='false'\n"
+      "dc_relay_nets=''\n"
+      "CFILEMODE='644'\n"
+      "dc_use_split_config='false'\n"
+      "dc_mailname_in_oh='true'\n"
+      "dc_localdelivery='mail_spool'\n";
+
+  lines = split_lines (existing);
+  done = g_new0 (gboolean, managed->len);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *line = lines[i];
+      gboolean replaced = FALSE;
+
+      for (guint m = 0; m < managed->len; m++)
+        {
+          const char *assignment = g_ptr_array_index (managed, m);
+          gsize key_len = strchr (assignment, '=') - assignment + 1;
+
+          if (strncmp (line, assignment, key_len) == 0)
+            {
+              if (!done[m])
+                {
+                  g_string_append_printf (out, "%s\n", assignment);
+                  done[m] = TRUE;
+                }
+              replaced = TRUE;
+              break;
+            }
+        }
+
+      if (!replaced)
+        g_string_append_printf (out, "%s\n", line);
+    }
+
+  for (guint m = 0; m < managed->len; m++)
+    if (!done[m])
+      g_string_append_printf (out, "%s\n", (char *) g_ptr_array_index (managed, m));
+
+  return g_string_free (out, FALSE);
+}
+
+/* Exim reads the rewrite rule below through two decoders (the quoted string
+ * of the configuration, then string expansion), and replaces any macro name
+ * it finds in the line. Writing every character but lower-case letters,
+ * digits and spaces as \xHH leaves no upper-case letter to start a macro
+ * name and no character either decoder would interpret. */
+static void
+append_exim_hex (GString    *out,
+                 const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p; p++)
+    {
+      if ((*p >= 'a' && *p <= 'z') || g_ascii_isdigit (*p) || *p == ' ')
+        g_string_append_c (out, *p);
+      else
+        g_string_append_printf (out, "\\\\x%02x", *p);
+    }
+}
+
+/* The display name as an RFC 5322 phrase: a quoted string when it is plain
+ * ASCII, else RFC 2047 encoded words of at most 75 characters each. */
+static char *
+encode_phrase (const char *name)
+{
+  GString *out = g_string_new (NULL);
+  gboolean ascii = TRUE;
+
+  for (const char *p = name; *p; p++)
+    if ((guchar) *p >= 0x80)
+      ascii = FALSE;
+
+  if (ascii)
+    {
+      g_string_append_c (out, '"');
+      for (const char *p = name; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+      return g_string_free (out, FALSE);
+    }
+
+  for (const char *p = name; *p;)
+    {
+      const char *start = p;
+      g_autofree char *encoded = NULL;
+
+      /* 45 octets make 60 base64 characters: with "=?UTF-8?B?" and "?=",
+       * 72, under the limit of 75; never split a character. */
+      while (*p && (g_utf8_next_char (p) - start) <= 45)
+        p = g_utf8_next_char (p);
+
+      encoded = g_base64_encode ((const guchar *) start, p - start);
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append_printf (out, "=?UTF-8?B?%s?=", encoded);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Debian's rewrite section already turns root's address into root_sender
+ * (/etc/email-addresses) but keeps the display name; the transport rule
+ * with the "w" flag replaces the whole From: of root's messages, name
+ * included. With rewrite_headers, it carries Debian's HIDE_MAILNAME rules
+ * too, since both live in the same macro. */
+static void
+render_header_rewrite (MessagerieSettings *settings,
+                       GString            *out)
+{
+  const char *name = messagerie_settings_get (settings, "root_sender_name");
+  const char *sender = messagerie_settings_get (settings, "root_sender");
+  gboolean hide = messagerie_settings_get_boolean (settings, "rewrite_headers");
+  g_autoptr(GString) rules = g_string_new (NULL);
+
+  if (*name != '\0' && messagerie_is_valid_address (sender))
+    {
+      g_autofree char *phrase = encode_phrase (name);
+      g_autofree char *lower = g_utf8_strdown (sender, -1);
+
+      g_string_append (rules, "*@* \"${if eqi{$local_part@$domain}{");
+      append_exim_hex (rules, lower);
+      g_string_append (rules, "}{");
+      append_exim_hex (rules, phrase);
+      g_string_append (rules, " <$local_part@$domain>}fail}\" fw");
+    }
+
+  if (hide)
+    {
+      if (rules->len > 0)
+        g_string_append (rules, " : ");
+      g_string_append (rules, "*@+local_domains $1@DCreadhost frs : *@ETC_MAILNAME $1@DCreadhost frs");
+    }
+
+  if (rules->len > 0)
+    g_string_append_printf (out, "REMOTE_SMTP_HEADERS_REWRITE = %s\n", rules->str);
+
+  if (hide)
+    g_string_append (out,
+                     "REMOTE_SMTP_RETURN_PATH = ${if match_domain{$sender_address_domain}{+local_domains}"
+                     "{${sender_address_local_part}@DCreadhost}"
+                     "{${if match_domain{$sender_address_domain}{ETC_MAILNAME}"
+                     "{${sender_address_local_part}@DCreadhost}fail}}}\n");
+}
+
+static gboolean
+line_defines_managed_macro (const char *line)
+{
+  const char *p = line;
+
+  while (*p == ' ' || *p == '\t')
+    p++;
+
+  for (guint i = 0; managed_macros[i]; i++)
+    {
+      gsize len = strlen (managed_macros[i]);
+      const char *q = p + len;
+
+      if (strncmp (p, managed_macros[i], len) != 0)
+        continue;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q == '=')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+render_macros (MessagerieSettings *settings,
+               const char         *existing)
+{
+  const char *tls = messagerie_settings_get (settings, "relay_tls");
+  gboolean relay = messagerie_settings_get_boolean (settings, "relay_enabled");
+  gboolean auth = relay && messagerie_settings_get_boolean (settings, "relay_auth");
+  gboolean implicit = g_str_equal (tls, "port-465") ||
+                      (g_str_equal (tls, "custom") &&
+                       messagerie_settings_get_boolean (settings, "relay_custom_implicit_tls"));
+  guint64 size = 0;
+  g_autoptr(GPtrArray) kept = lines_outside_block (existing);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      const char *line = g_ptr_array_index (kept, i);
+
+      if (line_defines_managed_macro (line))
+        g_string_append_printf (out, DISABLED_PREFIX "%s\n", line);
+      else
+        g_string_append_printf (out, "%s\n", line);
+    }
+
+  g_string_append (out, BLOCK_BEGIN "\n");
+
+  if (messagerie_settings_get_uint (settings, "max_message_size_mb", &size))
+    g_string_append_printf (out, "MESSAGE_SIZE_LIMIT = %" G_GUINT64_FORMAT "M\n", size);
+
+  if (relay)
+    {
+      if (g_str_equal (tls, "no"))
+        {
+          g_string_append (out, "REMOTE_SMTP_SMARTHOST_HOSTS_AVOID_TLS = *\n");
+          /* Without it exim never sends the password over a clear
+           * connection, and says nothing. */
+          if (auth)
+            g_string_append (out, "AUTH_CLIENT_ALLOW_NOTLS_PASSWORDS = 1\n");
+        }
+      else
+        {
+          /* Never fall back silently to clear text. */
+          g_string_append (out, "REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *\n");
+          if (implicit)
+            g_string_append (out, "REMOTE_SMTP_SMARTHOST_PROTOCOL = smtps\n");
+          /* Debian verifies every smarthost by default; emptying the list
+           * lets a self-signed internal gateway through. */
+          if (!messagerie_settings_get_boolean (settings, "relay_tls_verify"))
+            g_string_append (out, "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS =\n");
+        }
+    }
+
+  render_header_rewrite (settings, out);
+
+  g_string_append (out, BLOCK_END "\n");
+
+  return g_string_free (out, FALSE);
+}
+
+/* The password of the entry for @host in passwd.client, or of its "*" line. */
+static char *
+existing_password (const char *contents,
+                   const char *host)
+{
+  g_auto(GStrv) lines = split_lines (contents);
+  char *found = NULL;
+
+  for (guint pass = 0; pass < 2 && found == NULL; pass++)
+    for (guint i = 0; lines[i] && found == NULL; i++)
+      {
+        g_autofree char *key = NULL;
+        const char *data;
+        const char *colon;
+
+        if (*lines[i] == '#' || *lines[i] == '\0')
+          continue;
+        key = lsearch_key (lines[i]);
+        if (key == NULL)
+          continue;
+        if (pass == 0 ? g_ascii_strcasecmp (key, host) != 0 : !g_str_equal (key, "*"))
+          continue;
+
+        data = lines[i] + strlen (key) + (*lines[i] == '"' ? 2 : 0);
+        while (*data == ' ' || *data == '\t')
+          data++;
+        if (*data == ':')
+          data++;
+        while (*data == ' ' || *data == '\t')
+          data++;
+        colon = strchr (data, ':');
+        if (colon != NULL)
+          found = g_strdup (colon + 1);
+      }
+
+  for (guint i = 0; lines[i]; i++)
+    explicit_bzero (lines[i], strlen (lines[i]));
+
+  return found;
+}
+
+static gboolean
+render_passwd_client (MessagerieSettings  *settings,
+                      const char          *existing,
+                      char               **result,
+                      GError             **error)
+{
+  gboolean auth = messagerie_settings_get_boolean (settings, "relay_enabled") &&
+                  messagerie_settings_get_boolean (settings, "relay_auth");
+  const char *host = messagerie_settings_get (settings, "relay_host");
+  const char *user = messagerie_settings_get (settings, "relay_user");
+  g_autofree char *password = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  GString *out;
+
+  *result = NULL;
+
+  if (!auth && existing == NULL)
+    return TRUE;
+
+  if (auth)
+    {
+      if (messagerie_settings_get_password (settings) != NULL)
+        password = g_strdup (messagerie_settings_get_password (settings));
+      else if (existing != NULL)
+        password = existing_password (existing, host);
+
+      if (password == NULL)
+        {
+          g_set_error_literal (error, MESSAGERIE_RENDER_ERROR, MESSAGERIE_RENDER_ERROR_NO_PASSWORD,
+                               _("The SMTP gateway requires authentication but no password is "
+                                 "stored on the server: type the gateway password."));
+          return FALSE;
+        }
+    }
+
+  out = g_string_new (NULL);
+  kept = lines_outside_block (existing);
+
+  /* exim takes the first line that matches: Messagerie's entries go first,
+   * and the administrator's lines for other gateways stay below. */
+  if (auth)
+    {
+      g_string_append (out, BLOCK_BEGIN "\n");
+      /* A key with colons (an IPv6 address) must be quoted for lsearch. */
+      if (strchr (host, ':') != NULL)
+        g_string_append_printf (out, "\"%s\":%s:%s\n", host, user, password);
+      else
+        g_string_append_printf (out, "%s:%s:%s\n", host, user, password);
+      g_string_append_printf (out, "*:%s:%s\n", user, password);
+      g_string_append (out, BLOCK_END "\n");
+      explicit_bzero (password, strlen (password));
+    }
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      char *line = g_ptr_array_index (kept, i);
+      g_autofree char *key = NULL;
+
+      /* The entries Messagerie manages replace the ones for the same host
+       * and the catch-all one. */
+      if (*line != '#' && (key = lsearch_key (line)) != NULL &&
+          (g_str_equal (key, "*") || g_ascii_strcasecmp (key, host) == 0))
+        {
+          explicit_bzero (line, strlen (line));
+          continue;
+        }
+
+      g_string_append_printf (out, "%s\n", line);
+      explicit_bzero (line, strlen (line));
+    }
+
+  *result = g_string_free (out, FALSE);
+  return TRUE;
+}
+
+static char *
+render_dovecot (MessagerieSettings *settings)
+{
+  const char *server = messagerie_settings_get (settings, "mail_server");
+  const char *protocols = "none";
+  guint64 quota = 0;
+  GString *out = g_string_new (NULL);
+
+  if (g_str_equal (server, "pop"))
+    protocols = "pop3";
+  else if (g_str_equal (server, "imap"))
+    protocols = "imap";
+  else if (g_str_equal (server, "pop-imap"))
+    protocols = "imap pop3";
+
+  g_string_append (out,
+                   "# Written by Messagerie: changes here are replaced on the next apply.\n"
+                   "# Put local settings in another file of this folder.\n");
+  g_string_append_printf (out, "protocols = %s\n", protocols);
+
+  if (messagerie_settings_get_uint (settings, "mailbox_quota_mb", &quota) && quota > 0)
+    g_string_append_printf (out,
+                            "mail_plugins = $mail_plugins quota\n"
+                            "protocol imap {\n"
+                            "  mail_plugins = $mail_plugins imap_quota\n"
+                            "}\n"
+                            "plugin {\n"
+                            "  quota = maildir:User quota\n"
+                            "  quota_rule = *:storage=%" G_GUINT64_FORMAT "M\n"
+                            "}\n",
+                            quota);
+
+  return g_string_free (out, FALSE);
+}
+
+GPtrArray *
+messagerie_render (MessagerieSettings  *settings,
+                   GHashTable          *existing,
+                   GError             **error)
+{
+  g_autoptr(MessagerieSettings) normalized = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *split = NULL;
+  g_autofree char *passwd = NULL;
+  const char *update_conf;
+  const char *macros_path;
+  const char *domain;
+  gsize length;
+
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (existing != NULL, NULL);
+
+  normalized = messagerie_settings_copy (settings);
+  messagerie_settings_normalize (normalized);
+  settings = normalized;
+  domain = messagerie_settings_get (settings, "mail_domain");
+
+  files = g_ptr_array_new_with_free_func ((GDestroyNotify) messagerie_rendered_file_free);
+
+  if (!render_passwd_client (settings,
+                             g_hash_table_lookup (existing, MESSAGERIE_PATH_PASSWD_CLIENT),
+                             &passwd, error))
+    return NULL;
+
+  add_file (files, MESSAGERIE_PATH_SETTINGS,
+            messagerie_settings_to_data (settings, &length), 0644, NULL);
+
+  update_conf = g_hash_table_lookup (existing, MESSAGERIE_PATH_UPDATE_CONF);
+  add_file (files, MESSAGERIE_PATH_UPDATE_CONF,
+            render_update_conf (settings, update_conf), 0644, NULL);
+
+  split = messagerie_render_debconf_value (update_conf, "dc_use_split_config");
+  macros_path = g_strcmp0 (split, "true") == 0 ? MESSAGERIE_PATH_SPLIT_MACROS
+                                              : MESSAGERIE_PATH_LOCALMACROS;
+  add_file (files, macros_path,
+            render_macros (settings, g_hash_table_lookup (existing, macros_path)),
+            0644, NULL);
+
+  if (passwd != NULL)
+    add_file (files, MESSAGERIE_PATH_PASSWD_CLIENT, g_steal_pointer (&passwd),
+              0640, "Debian-exim");
+
+  add_file (files, MESSAGERIE_PATH_MAILNAME, g_strdup_printf ("%s\n", domain), 0644, NULL);
+
+  add_file (files, MESSAGERIE_PATH_EMAIL_ADDRESSES,
+            replace_lsearch_entry (g_hash_table_lookup (existing, MESSAGERIE_PATH_EMAIL_ADDRESSES),
+                                   "root", messagerie_settings_get (settings, "root_sender")),
+            0644, NULL);
+
+  add_file (files, MESSAGERIE_PATH_ALIASES,
+            replace_lsearch_entry (g_hash_table_lookup (existing, MESSAGERIE_PATH_ALIASES),
+                                   "root", messagerie_settings_get (settings, "root_recipient")),
+            0644, NULL);
+
+  if (messagerie_settings_has_mail_server (settings))
+    add_file (files, MESSAGERIE_PATH_DOVECOT, render_dovecot (settings), 0644, NULL);
+
+  return g_steal_pointer (&files);
+}

@@ -16,6 +16,15 @@ G_BEGIN_DECLS
 #define MESSAGERIE_PATH_ALIASES        "/etc/aliases"
 #define MESSAGERIE_PATH_DOVECOT        "/etc/dovecot/conf.d/99-messagerie.conf"
 
+#define MESSAGERIE_RENDER_ERROR (messagerie_render_error_quark ())
+
+typedef enum {
+  /* Authentication is on, no password was given and none is on the server. */
+  MESSAGERIE_RENDER_ERROR_NO_PASSWORD,
+} MessagerieRenderError;
+
+GQuark messagerie_render_error_quark (void);
+
 typedef struct {
   char  *path;
   char  *contents;
@@ -32,8 +41,14 @@ const char *const  *messagerie_render_inputs      (void);
 /* What applying @settings writes, computed from @existing (path → current
  * contents, a missing path meaning the file does not exist). Pure: reads
  * and writes nothing. */
-GPtrArray          *messagerie_render             (MessagerieSettings *settings,
-                                                   GHashTable         *existing);
+GPtrArray          *messagerie_render             (MessagerieSettings  *settings,
+                                                   GHashTable          *existing,
+                                                   GError             **error);
+
+/* The value exim's configuration gives @key in update-exim4.conf.conf
+ * @contents ("dc_smarthost" → "host::587"), or NULL. */
+char               *messagerie_render_debconf_value (const char *contents,
+                                                     const char *key);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieRenderedFile, messagerie_rendered_file_free)
 

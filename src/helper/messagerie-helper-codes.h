@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Exit codes of messagerie-helper. 126 and 127 are pkexec's own (request
+ * dismissed, not authorized) and are never used here, so the application
+ * can tell them apart. */
+typedef enum {
+  MESSAGERIE_EXIT_OK          = 0,
+  MESSAGERIE_EXIT_INVALID     = 1,  /* the settings have an error (validate, apply) */
+  MESSAGERIE_EXIT_USAGE       = 2,  /* unknown verb or option */
+  MESSAGERIE_EXIT_BAD_INPUT   = 3,  /* standard input is not a settings file */
+  MESSAGERIE_EXIT_REFUSED     = 4,  /* not allowed in this context (an option under pkexec) */
+  MESSAGERIE_EXIT_FAILED      = 5,  /* reading or rendering failed */
+} MessagerieExitCode;
