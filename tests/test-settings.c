@@ -1,9 +1,333 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include <glib.h>
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "messagerie-settings.h"
+
+static const char scribe_conf[] =
+  "# Settings of the mail tab\n"
+  "[general]\n"
+  "machine_name=scribe\n"
+  "dns_domain=monetab.lan\n"
+  "containers=scribe;web;\n"
+  "module=scribe\n"
+  "\n"
+  "# Written by the administrator\n"
+  "[messagerie]\n"
+  "# the school's public domain\n"
+  "mail_domain=monetab.ac-test.fr\n"
+  "root_sender=admin@monetab.ac-test.fr\n"
+  "future_option=kept as is\n"
+  "\n"
+  "[someone-else]\n"
+  "# another tool's group\n"
+  "answer=42\n";
+
+static MessagerieSettings *
+load (const char *data)
+{
+  g_autoptr(GError) error = NULL;
+  MessagerieSettings *settings = messagerie_settings_new ();
+
+  messagerie_settings_set_system (settings, "host", "host.example.lan");
+  messagerie_settings_load_data (settings, data, strlen (data), &error);
+  g_assert_no_error (error);
+  return settings;
+}
+
+static void
+test_defaults_and_fallbacks (void)
+{
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+  g_auto(GStrv) containers = NULL;
+
+  messagerie_settings_set_system (settings, "scribe.monetab.lan", "scribe.monetab.lan");
+
+  /* [general] falls back to the system… */
+  g_assert_cmpstr (messagerie_settings_get (settings, "machine_name"), ==, "scribe");
+  g_assert_cmpstr (messagerie_settings_get (settings, "dns_domain"), ==, "monetab.lan");
+  g_assert_cmpstr (messagerie_settings_get (settings, "module"), ==, "other");
+  g_assert_cmpstr (messagerie_settings_get (settings, "webmail"), ==, "none");
+  containers = messagerie_settings_get_containers (settings);
+  g_assert_cmpuint (g_strv_length (containers), ==, 0);
+  g_assert_false (messagerie_settings_has_mail_server (settings));
+
+  /* …and the mail domain to the private one. */
+  g_assert_cmpstr (messagerie_settings_get (settings, "mail_domain"), ==, "i-scribe.monetab.lan");
+  g_assert_cmpstr (messagerie_settings_get (settings, "max_message_size_mb"), ==, "10");
+  g_assert_cmpstr (messagerie_settings_get (settings, "mailbox_quota_mb"), ==, "20");
+  g_assert_cmpstr (messagerie_settings_get (settings, "relay_tls"), ==, "no");
+  g_assert_true (messagerie_settings_get_boolean (settings, "relay_enabled"));
+  g_assert_true (messagerie_settings_get_boolean (settings, "relay_tls_verify"));
+  g_assert_false (messagerie_settings_get_boolean (settings, "relay_auth"));
+
+  /* A host without a domain gives an empty DNS domain, not a guess. */
+  messagerie_settings_set_system (settings, "lonely", NULL);
+  g_assert_cmpstr (messagerie_settings_get (settings, "machine_name"), ==, "lonely");
+  g_assert_cmpstr (messagerie_settings_get (settings, "dns_domain"), ==, "");
+}
+
+static void
+test_file_wins_over_system (void)
+{
+  g_autoptr(MessagerieSettings) settings =
+    load ("[general]\nmachine_name=Amon\ndns_domain=college.lan\n");
+  g_auto(GStrv) containers = NULL;
+
+  g_assert_cmpstr (messagerie_settings_get (settings, "machine_name"), ==, "Amon");
+  g_assert_cmpstr (messagerie_settings_get (settings, "mail_domain"), ==, "i-amon.college.lan");
+
+  /* The default follows the machine name until a domain is chosen. */
+  messagerie_settings_set (settings, "machine_name", "scribe");
+  g_assert_cmpstr (messagerie_settings_get (settings, "mail_domain"), ==, "i-scribe.college.lan");
+  messagerie_settings_set (settings, "mail_domain", "ecole.ac-test.fr");
+  messagerie_settings_set (settings, "machine_name", "other");
+  g_assert_cmpstr (messagerie_settings_get (settings, "mail_domain"), ==, "ecole.ac-test.fr");
+
+  messagerie_settings_set (settings, "containers", " scribe ;;web;");
+  containers = messagerie_settings_get_containers (settings);
+  g_assert_cmpuint (g_strv_length (containers), ==, 2);
+  g_assert_cmpstr (containers[0], ==, "scribe");
+  g_assert_cmpstr (containers[1], ==, "web");
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+  g_autoptr(MessagerieSettings) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_assert_true (messagerie_settings_has_mail_server (settings));
+  messagerie_settings_set (settings, "relay_host", "smtp.ac-test.fr");
+
+  data = messagerie_settings_to_data (settings, &length);
+  g_assert_cmpuint (strlen (data), ==, length);
+
+  /* Comments, unknown keys and groups survive. */
+  g_assert_nonnull (strstr (data, "# Settings of the mail tab\n"));
+  g_assert_nonnull (strstr (data, "# the school's public domain\nmail_domain=monetab.ac-test.fr\n"));
+  g_assert_nonnull (strstr (data, "future_option=kept as is\n"));
+  g_assert_nonnull (strstr (data, "[someone-else]\n# another tool's group\nanswer=42\n"));
+
+  /* Every key of the tab is written; [general] keeps only what it had. */
+  g_assert_nonnull (strstr (data, "relay_host=smtp.ac-test.fr\n"));
+  g_assert_nonnull (strstr (data, "max_message_size_mb=10\n"));
+  g_assert_null (strstr (data, "webmail="));
+
+  again = messagerie_settings_new_from_data (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_true (messagerie_settings_equal (settings, again));
+  g_assert_cmpstr (messagerie_settings_get (again, "relay_host"), ==, "smtp.ac-test.fr");
+}
+
+static void
+test_save_file (void)
+{
+  g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+  g_autoptr(MessagerieSettings) reread = messagerie_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("messagerie-settings-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "etc", "messagerie", "messagerie.conf", NULL);
+  messagerie_settings_set_password (settings, "s3cret-do-not-save");
+
+  g_assert_true (messagerie_settings_save_file (settings, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+
+  g_assert_true (messagerie_settings_load_file (reread, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (messagerie_settings_get (reread, "root_sender"), ==, "admin@monetab.ac-test.fr");
+  g_assert_null (messagerie_settings_get_password (reread));
+
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_null (strstr (contents, "s3cret"));
+  }
+
+  g_remove (path);
+  {
+    g_autofree char *messagerie_dir = g_path_get_dirname (path);
+    g_autofree char *etc_dir = g_path_get_dirname (messagerie_dir);
+
+    g_rmdir (messagerie_dir);
+    g_rmdir (etc_dir);
+    g_rmdir (dir);
+  }
+}
+
+static void
+test_secret_group (void)
+{
+  g_autoptr(MessagerieSettings) settings =
+    load ("[messagerie]\nrelay_auth=true\n[secret]\npassword=p@ss:w^rd\\twith tab\n");
+  g_autofree char *data = NULL;
+
+  /* GKeyFile escapes are decoded, so the rules see a real tab. */
+  g_assert_cmpstr (messagerie_settings_get_password (settings), ==, "p@ss:w^rd\twith tab");
+
+  data = messagerie_settings_to_data (settings, NULL);
+  g_assert_null (strstr (data, "secret"));
+  g_assert_null (strstr (data, "p@ss"));
+
+  messagerie_settings_set_password (settings, NULL);
+  g_assert_null (messagerie_settings_get_password (settings));
+}
+
+static void
+test_escapes_reach_the_rules (void)
+{
+  g_autoptr(MessagerieSettings) settings =
+    load ("[messagerie]\nroot_sender_name=Line\\nInjected: yes\nrelay_user=bad\\q\n");
+
+  /* A decoded newline is what the rules must catch. */
+  g_assert_cmpstr (messagerie_settings_get (settings, "root_sender_name"), ==, "Line\nInjected: yes");
+  g_assert_true (messagerie_has_control_char (messagerie_settings_get (settings, "root_sender_name")));
+  /* An escape GKeyFile rejects stays raw instead of being dropped. */
+  g_assert_cmpstr (messagerie_settings_get (settings, "relay_user"), ==, "bad\\q");
+}
+
+static void
+test_bad_input (void)
+{
+  static const struct {
+    const char *data;
+    gsize       length;
+    int         code;
+  } cases[] = {
+    { "[messagerie]\nmail_domain=a\0b.fr\n", 32, MESSAGERIE_SETTINGS_ERROR_NUL },
+    { "[messagerie]\nmail_domain=\xff\xfe.fr\n", 31, MESSAGERIE_SETTINGS_ERROR_NOT_UTF8 },
+    { "this is not a key file\n", 23, MESSAGERIE_SETTINGS_ERROR_PARSE },
+    { "[messagerie\nmail_domain=x\n", 26, MESSAGERIE_SETTINGS_ERROR_PARSE },
+  };
+  g_autofree char *large = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (messagerie_settings_load_data (settings, cases[i].data, cases[i].length, &error));
+      g_assert_error (error, MESSAGERIE_SETTINGS_ERROR, cases[i].code);
+    }
+
+  /* 64 KiB is accepted, one byte more is not. */
+  large = g_malloc (MESSAGERIE_SETTINGS_MAX_INPUT + 1);
+  memset (large, '#', MESSAGERIE_SETTINGS_MAX_INPUT + 1);
+  large[MESSAGERIE_SETTINGS_MAX_INPUT - 1] = '\n';
+  {
+    g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (messagerie_settings_load_data (settings, large, MESSAGERIE_SETTINGS_MAX_INPUT, &error));
+    g_assert_no_error (error);
+    g_assert_false (messagerie_settings_load_data (settings, large, MESSAGERIE_SETTINGS_MAX_INPUT + 1, &error));
+    g_assert_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_TOO_LARGE);
+  }
+}
+
+static void
+count_changes (MessagerieSettings *settings,
+               const char         *key,
+               GPtrArray          *seen)
+{
+  g_ptr_array_add (seen, g_strdup (key));
+}
+
+static void
+test_changed_signal (void)
+{
+  g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_connect (settings, "changed::relay_host", G_CALLBACK (count_changes), seen);
+
+  messagerie_settings_set (settings, "relay_host", "smtp.ac-test.fr");
+  messagerie_settings_set (settings, "relay_host", "smtp.ac-test.fr");
+  messagerie_settings_set (settings, "relay_user", "someone");
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "relay_host");
+}
+
+static void
+test_profiles_and_normalize (void)
+{
+  static const struct {
+    const char *module;
+    gboolean    mail_server;
+  } modules[] = {
+    { "scribe", TRUE }, { "amonecole", TRUE }, { "amon", FALSE },
+    { "eolebase", FALSE }, { "Scribe", FALSE }, { "", FALSE },
+  };
+  g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+  guint64 value = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      messagerie_settings_set (settings, "module", modules[i].module);
+      g_assert_cmpint (messagerie_settings_has_mail_server (settings), ==, modules[i].mail_server);
+    }
+
+  messagerie_settings_set (settings, "mail_domain", "MonEtab.AC-Test.FR");
+  messagerie_settings_normalize (settings);
+  g_assert_cmpstr (messagerie_settings_get (settings, "mail_domain"), ==, "monetab.ac-test.fr");
+
+  g_assert_true (messagerie_parse_uint ("2048", 2048, &value));
+  g_assert_cmpuint (value, ==, 2048);
+  g_assert_false (messagerie_parse_uint ("2049", 2048, NULL));
+  g_assert_false (messagerie_parse_uint ("-1", 2048, NULL));
+  g_assert_false (messagerie_parse_uint (" 1", 2048, NULL));
+  g_assert_false (messagerie_parse_uint ("1.5", 2048, NULL));
+  g_assert_false (messagerie_parse_uint ("", 2048, NULL));
+  g_assert_false (messagerie_parse_uint ("99999999999999999999999", G_MAXUINT64, NULL));
+}
+
+static void
+test_copy_and_equal (void)
+{
+  g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+  g_autoptr(MessagerieSettings) copy = NULL;
+
+  messagerie_settings_set (settings, "relay_user", "scribe");
+  messagerie_settings_set_password (settings, "secret");
+  copy = messagerie_settings_copy (settings);
+  g_assert_true (messagerie_settings_equal (settings, copy));
+
+  messagerie_settings_set (copy, "relay_user", "other");
+  g_assert_false (messagerie_settings_equal (settings, copy));
+  messagerie_settings_set (copy, "relay_user", "scribe");
+  g_assert_true (messagerie_settings_equal (settings, copy));
+  messagerie_settings_set_password (copy, "changed");
+  g_assert_false (messagerie_settings_equal (settings, copy));
+}
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/settings/defaults-and-fallbacks", test_defaults_and_fallbacks);
+  g_test_add_func ("/settings/file-wins-over-system", test_file_wins_over_system);
+  g_test_add_func ("/settings/round-trip", test_round_trip);
+  g_test_add_func ("/settings/save-file", test_save_file);
+  g_test_add_func ("/settings/secret-group", test_secret_group);
+  g_test_add_func ("/settings/escapes-reach-the-rules", test_escapes_reach_the_rules);
+  g_test_add_func ("/settings/bad-input", test_bad_input);
+  g_test_add_func ("/settings/changed-signal", test_changed_signal);
+  g_test_add_func ("/settings/profiles-and-normalize", test_profiles_and_normalize);
+  g_test_add_func ("/settings/copy-and-equal", test_copy_and_equal);
+
   return g_test_run ();
 }
