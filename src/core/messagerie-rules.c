@@ -1,3 +1,882 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: the rules land in the next commit. */
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libpsl.h>
+
 #include "messagerie-rules.h"
+
+/* RFC 1035 and RFC 5321 limits, and the ranges of SPEC §4. */
+#define MAX_DOMAIN_LENGTH       253
+#define MAX_LABEL_LENGTH        63
+#define MAX_LOCAL_PART_LENGTH   64
+#define MAX_ADDRESS_LENGTH      254
+#define MAX_SENDER_NAME_LENGTH  64
+#define MAX_MESSAGE_SIZE_MB     2048
+#define MAX_MAILBOX_QUOTA_MB    1048576
+#define MAX_PORT                65535
+
+typedef enum {
+  DOMAIN_OK,
+  DOMAIN_EMPTY,
+  DOMAIN_BAD_CHAR,
+  DOMAIN_NON_ASCII,
+  DOMAIN_EMPTY_LABEL,
+  DOMAIN_TOO_LONG,
+  DOMAIN_LABEL_TOO_LONG,
+  DOMAIN_HYPHEN,
+  DOMAIN_ONE_LABEL,
+  DOMAIN_NUMERIC,
+} DomainProblem;
+
+typedef enum {
+  ADDRESS_OK,
+  ADDRESS_EMPTY,
+  ADDRESS_NOT_SINGLE,
+  ADDRESS_NON_ASCII,
+  ADDRESS_TOO_LONG,
+  ADDRESS_BAD_DOMAIN,
+  ADDRESS_INVALID,
+} AddressProblem;
+
+typedef enum {
+  HOST_OK,
+  HOST_EMPTY,
+  HOST_SPACE,
+  HOST_URL,
+  HOST_PORT,
+  HOST_BRACKETS,
+  HOST_BAD_IPV6,
+  HOST_NON_ASCII,
+  HOST_TOO_LONG,
+  HOST_NUMERIC,
+  HOST_INVALID,
+} HostProblem;
+
+typedef struct {
+  MessagerieSettings *settings;
+  GPtrArray          *findings;
+  gboolean            relaying;
+  gboolean            authenticating;
+  gboolean            custom_port;
+  gboolean            has_mail_server;
+  /* Set when the key being checked got its error: warnings then stay
+   * quiet, and no second error is added. */
+  gboolean            key_has_error;
+} Validation;
+
+typedef void (*KeyCheck) (Validation *v,
+                          const char *key,
+                          const char *value);
+
+static gboolean
+is_text (const char *text)
+{
+  return g_utf8_validate (text, -1, NULL) && !messagerie_has_control_char (text);
+}
+
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+static DomainProblem
+check_domain (const char *name,
+              guint       min_labels)
+{
+  gsize length = strlen (name);
+  guint n_labels = 0;
+  gboolean last_all_digits = FALSE;
+  const char *label;
+
+  if (length == 0)
+    return DOMAIN_EMPTY;
+  if (!is_text (name))
+    return DOMAIN_BAD_CHAR;
+  for (const char *p = name; *p; p++)
+    if ((guchar) *p < 0x80 && !g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return DOMAIN_BAD_CHAR;
+  if (!is_ascii (name))
+    return DOMAIN_NON_ASCII;
+
+  /* Empty labels first: the rules below count on none. */
+  if (name[0] == '.' || name[length - 1] == '.' || strstr (name, "..") != NULL)
+    return DOMAIN_EMPTY_LABEL;
+  if (length > MAX_DOMAIN_LENGTH)
+    return DOMAIN_TOO_LONG;
+
+  label = name;
+  while (label != NULL)
+    {
+      const char *dot = strchr (label, '.');
+      gsize label_length = dot ? (gsize) (dot - label) : strlen (label);
+
+      if (label_length > MAX_LABEL_LENGTH)
+        return DOMAIN_LABEL_TOO_LONG;
+      if (label[0] == '-' || label[label_length - 1] == '-')
+        return DOMAIN_HYPHEN;
+
+      last_all_digits = TRUE;
+      for (gsize i = 0; i < label_length; i++)
+        if (!g_ascii_isdigit (label[i]))
+          last_all_digits = FALSE;
+
+      n_labels++;
+      label = dot ? dot + 1 : NULL;
+    }
+
+  if (n_labels < min_labels)
+    return DOMAIN_ONE_LABEL;
+  /* A name ending in digits is an IP address, or a mistyped one. */
+  if (last_all_digits)
+    return DOMAIN_NUMERIC;
+
+  return DOMAIN_OK;
+}
+
+static gboolean
+is_atext (char c)
+{
+  /* strchr() finds the terminating NUL too. */
+  return c != '\0' && (g_ascii_isalnum (c) || strchr ("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* RFC 5321 §4.1.2: a Dot-string or a Quoted-string. Returns the end of the
+ * local part, or NULL when it is not one. */
+static const char *
+parse_local_part (const char *p)
+{
+  if (*p == '"')
+    {
+      for (p++; *p != '"'; p++)
+        {
+          /* A backslash quotes the next character, which must be
+           * printable ASCII all the same. */
+          if (*p == '\\')
+            p++;
+          if ((guchar) *p < 32 || (guchar) *p > 126)
+            return NULL;
+        }
+      return p + 1;
+    }
+
+  do
+    {
+      const char *atom = p;
+
+      while (is_atext (*p))
+        p++;
+      if (p == atom)
+        return NULL;
+    }
+  while (*p == '.' && *++p);
+
+  return p;
+}
+
+static gboolean
+is_address_literal (const char *literal)
+{
+  gsize length = strlen (literal);
+  g_autofree char *inner = NULL;
+  guchar buffer[sizeof (struct in6_addr)];
+
+  if (length < 2 || literal[0] != '[' || literal[length - 1] != ']')
+    return FALSE;
+
+  inner = g_strndup (literal + 1, length - 2);
+  if (g_ascii_strncasecmp (inner, "IPv6:", 5) == 0)
+    return inet_pton (AF_INET6, inner + 5, buffer) == 1;
+  return inet_pton (AF_INET, inner, buffer) == 1;
+}
+
+static AddressProblem
+check_address (const char *address)
+{
+  gboolean quoted = FALSE;
+  gboolean space = FALSE;
+  guint n_at = 0;
+  const char *at;
+
+  if (*address == '\0')
+    return ADDRESS_EMPTY;
+  if (!g_utf8_validate (address, -1, NULL))
+    return ADDRESS_INVALID;
+
+  /* A display name, angle brackets or a list are what people paste from a
+   * mail client; say so rather than "not valid". */
+  for (const char *p = address; *p; p++)
+    {
+      if (quoted && *p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '"')
+        quoted = !quoted;
+      else if (!quoted && strchr ("<>,;", *p) != NULL)
+        return ADDRESS_NOT_SINGLE;
+      else if (!quoted && *p == '@')
+        n_at++;
+      else if (!quoted && g_ascii_isspace (*p))
+        space = TRUE;
+    }
+  if (n_at > 1 && space)
+    return ADDRESS_NOT_SINGLE;
+
+  if (messagerie_has_control_char (address))
+    return ADDRESS_INVALID;
+  if (!is_ascii (address))
+    return ADDRESS_NON_ASCII;
+  if (strlen (address) > MAX_ADDRESS_LENGTH)
+    return ADDRESS_TOO_LONG;
+
+  at = parse_local_part (address);
+  if (at == NULL || *at != '@')
+    return ADDRESS_INVALID;
+  if (at - address > MAX_LOCAL_PART_LENGTH)
+    return ADDRESS_TOO_LONG;
+
+  if (at[1] == '[')
+    return is_address_literal (at + 1) ? ADDRESS_OK : ADDRESS_BAD_DOMAIN;
+  if (check_domain (at + 1, 2) != DOMAIN_OK)
+    return ADDRESS_BAD_DOMAIN;
+
+  return ADDRESS_OK;
+}
+
+static HostProblem
+check_host (const char *host)
+{
+  const char *colon;
+
+  if (*host == '\0')
+    return HOST_EMPTY;
+  if (!is_text (host) || strchr (host, ' ') != NULL)
+    return HOST_SPACE;
+  if (messagerie_is_ip_address (host))
+    return HOST_OK;
+  if (strstr (host, "://") != NULL || strchr (host, '/') != NULL)
+    return HOST_URL;
+
+  colon = strchr (host, ':');
+  if (host[0] == '[')
+    return strstr (host, "]:") != NULL ? HOST_PORT : HOST_BRACKETS;
+  if (colon != NULL)
+    return strchr (colon + 1, ':') == NULL ? HOST_PORT : HOST_BAD_IPV6;
+
+  switch (check_domain (host, 1))
+    {
+    case DOMAIN_OK:
+      return HOST_OK;
+    case DOMAIN_NON_ASCII:
+      return HOST_NON_ASCII;
+    case DOMAIN_TOO_LONG:
+      return HOST_TOO_LONG;
+    case DOMAIN_NUMERIC:
+      return HOST_NUMERIC;
+    case DOMAIN_EMPTY:
+    case DOMAIN_BAD_CHAR:
+    case DOMAIN_EMPTY_LABEL:
+    case DOMAIN_LABEL_TOO_LONG:
+    case DOMAIN_HYPHEN:
+    case DOMAIN_ONE_LABEL:
+    default:
+      return HOST_INVALID;
+    }
+}
+
+static void
+add_finding (Validation         *v,
+             const char         *key,
+             const char         *rule,
+             MessagerieSeverity  severity,
+             char               *message)
+{
+  MessagerieFinding *finding = g_new0 (MessagerieFinding, 1);
+
+  finding->key = g_strdup (key);
+  finding->rule = g_strdup (rule);
+  finding->severity = severity;
+  finding->message = message;
+  g_ptr_array_add (v->findings, finding);
+}
+
+static void
+add_error (Validation *v,
+           const char *key,
+           const char *rule,
+           const char *message)
+{
+  if (v->key_has_error)
+    return;
+  add_finding (v, key, rule, MESSAGERIE_SEVERITY_ERROR, g_strdup (message));
+  v->key_has_error = TRUE;
+}
+
+static void
+add_warning (Validation *v,
+             const char *key,
+             const char *rule,
+             char       *message)
+{
+  if (v->key_has_error)
+    {
+      g_free (message);
+      return;
+    }
+  add_finding (v, key, rule, MESSAGERIE_SEVERITY_WARNING, message);
+}
+
+/* E10 */
+static void
+check_boolean (Validation *v,
+               const char *key,
+               const char *value)
+{
+  g_autofree char *message = NULL;
+
+  if (g_str_equal (value, "true") || g_str_equal (value, "false"))
+    return;
+
+  message = g_strdup_printf (_("The setting “%s” must be “true” or “false”."), key);
+  add_error (v, key, "E10", message);
+}
+
+/* E10 */
+static void
+check_enum (Validation          *v,
+            const MessagerieKey *info,
+            const char          *value)
+{
+  g_autofree char *choices = NULL;
+  g_autofree char *message = NULL;
+
+  if (g_strv_contains (info->choices, value))
+    return;
+
+  choices = g_strjoinv (", ", (char **) info->choices);
+  message = g_strdup_printf (_("The setting “%s” must be one of: %s."), info->name, choices);
+  add_error (v, info->name, "E10", message);
+}
+
+static const char *
+domain_message (DomainProblem problem)
+{
+  switch (problem)
+    {
+    case DOMAIN_EMPTY:
+      return _("Enter the mail domain of the school, such as monetab.ac-aca.fr.");
+    case DOMAIN_NON_ASCII:
+      return _("The mail domain must be written without accents: enter the xn-- form of an accented name, such as xn--lyce-dpa.fr for lycée.fr.");
+    case DOMAIN_EMPTY_LABEL:
+      return _("The mail domain must not start or end with a dot, nor contain two dots in a row.");
+    case DOMAIN_TOO_LONG:
+      return _("The mail domain is too long: 253 characters at most.");
+    case DOMAIN_LABEL_TOO_LONG:
+      return _("Each part of the mail domain, between the dots, must be 63 characters at most.");
+    case DOMAIN_HYPHEN:
+      return _("The parts of the mail domain, between the dots, must not start or end with a hyphen.");
+    case DOMAIN_ONE_LABEL:
+      return _("The mail domain must contain at least two labels separated by dots, such as monetab.ac-aca.fr.");
+    case DOMAIN_NUMERIC:
+      return _("The mail domain must end with a name such as .fr, not a number: an IP address cannot be a mail domain.");
+    case DOMAIN_BAD_CHAR:
+    case DOMAIN_OK:
+    default:
+      return _("The mail domain may contain only letters, digits, hyphens and dots, without spaces, such as monetab.ac-aca.fr.");
+    }
+}
+
+/* E1, E2 */
+static void
+check_mail_domain (Validation *v,
+                   const char *key,
+                   const char *value)
+{
+  DomainProblem problem = check_domain (value, 2);
+  g_autofree char *first = NULL;
+  g_auto(GStrv) containers = NULL;
+  const char *machine;
+
+  if (problem != DOMAIN_OK)
+    {
+      add_error (v, key, "E1", domain_message (problem));
+      return;
+    }
+
+  /* exim's configuration on these servers rewrites mail to
+   * @<container>.* as system mail, sent on to root's address. */
+  first = g_strndup (value, strcspn (value, "."));
+  machine = messagerie_settings_get (v->settings, "machine_name");
+  if (g_ascii_strcasecmp (first, machine) == 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The mail domain cannot start with “%s”, the name of this machine: mail to that domain would be taken for system mail and sent to root's sending address. Choose another domain, such as monetab.ac-aca.fr."),
+                         first);
+      add_error (v, key, "E2", message);
+      return;
+    }
+
+  containers = messagerie_settings_get_containers (v->settings);
+  for (guint i = 0; containers[i] != NULL; i++)
+    if (g_ascii_strcasecmp (first, containers[i]) == 0)
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("The mail domain cannot start with “%s”, the name of a container of this server: mail to that domain would be taken for system mail and sent to root's sending address. Choose another domain, such as monetab.ac-aca.fr."),
+                           first);
+        add_error (v, key, "E2", message);
+        return;
+      }
+}
+
+static const char *
+address_message (const char     *key,
+                 AddressProblem  problem)
+{
+  gboolean sender = g_str_equal (key, "root_sender");
+
+  switch (problem)
+    {
+    case ADDRESS_EMPTY:
+      return sender
+        ? _("Enter the address used to send root's mail, such as admin@monetab.ac-aca.fr.")
+        : _("Enter the address that receives root's mail, such as admin@monetab.ac-aca.fr.");
+    case ADDRESS_NOT_SINGLE:
+      return sender
+        ? _("The sending address for root must be a single address, without a name, angle brackets or a second address, such as admin@monetab.ac-aca.fr.")
+        : _("The address receiving root's mail must be a single address, without a name, angle brackets or a second address, such as admin@monetab.ac-aca.fr.");
+    case ADDRESS_NON_ASCII:
+      return sender
+        ? _("The sending address for root must be written without accents: enter the xn-- form of an accented domain.")
+        : _("The address receiving root's mail must be written without accents: enter the xn-- form of an accented domain.");
+    case ADDRESS_TOO_LONG:
+      return sender
+        ? _("The sending address for root is too long: 64 characters at most before the @, and 254 in all.")
+        : _("The address receiving root's mail is too long: 64 characters at most before the @, and 254 in all.");
+    case ADDRESS_BAD_DOMAIN:
+      return sender
+        ? _("The domain after the @ of the sending address for root is not valid: enter a domain such as monetab.ac-aca.fr, or an IP address in brackets such as [192.0.2.1].")
+        : _("The domain after the @ of the address receiving root's mail is not valid: enter a domain such as monetab.ac-aca.fr, or an IP address in brackets such as [192.0.2.1].");
+    case ADDRESS_INVALID:
+    case ADDRESS_OK:
+    default:
+      return sender
+        ? _("The sending address for root is not valid: enter it as name@domain, without spaces, such as admin@monetab.ac-aca.fr.")
+        : _("The address receiving root's mail is not valid: enter it as name@domain, without spaces, such as admin@monetab.ac-aca.fr.");
+    }
+}
+
+/* E3 */
+static void
+check_address_key (Validation *v,
+                   const char *key,
+                   const char *value)
+{
+  AddressProblem problem = check_address (value);
+
+  if (problem != ADDRESS_OK)
+    add_error (v, key, "E3", address_message (key, problem));
+}
+
+/* E4 */
+static void
+check_sender_name (Validation *v,
+                   const char *key,
+                   const char *value)
+{
+  if (!is_text (value))
+    add_error (v, key, "E4",
+               _("The sender name for root must not contain line breaks, tabs or other control characters."));
+  else if (g_utf8_strlen (value, -1) > MAX_SENDER_NAME_LENGTH)
+    add_error (v, key, "E4",
+               _("The sender name for root is too long: 64 characters at most."));
+}
+
+/* E5 */
+static void
+check_message_size (Validation *v,
+                    const char *key,
+                    const char *value)
+{
+  guint64 size;
+
+  if (!messagerie_parse_uint (value, MAX_MESSAGE_SIZE_MB, &size) || size < 1)
+    add_error (v, key, "E5",
+               _("The maximum message size must be a whole number of megabytes from 1 to 2048."));
+}
+
+/* E5 */
+static void
+check_quota (Validation *v,
+             const char *key,
+             const char *value)
+{
+  if (!v->has_mail_server)
+    return;
+
+  if (!messagerie_parse_uint (value, MAX_MAILBOX_QUOTA_MB, NULL))
+    add_error (v, key, "E5",
+               _("The mailbox quota must be a whole number of megabytes from 0 (no quota) to 1048576."));
+}
+
+static const char *
+host_message (HostProblem problem)
+{
+  switch (problem)
+    {
+    case HOST_EMPTY:
+      return _("Enter the SMTP gateway: its IP address or its DNS name, such as smtp.ac-aca.fr.");
+    case HOST_SPACE:
+      return _("The SMTP gateway must not contain spaces, tabs, line breaks or other control characters.");
+    case HOST_URL:
+      return _("Enter only the name or the IP address of the SMTP gateway, not a URL: the port has its own option, with TLS (SSL).");
+    case HOST_PORT:
+      return _("Enter the SMTP gateway without a port: the port has its own option, with TLS (SSL).");
+    case HOST_BRACKETS:
+      return _("Enter the SMTP gateway without brackets, such as 2001:db8::25 for an IPv6 address.");
+    case HOST_BAD_IPV6:
+      return _("The SMTP gateway is not a valid IPv6 address: enter it without brackets, port or zone, such as 2001:db8::25.");
+    case HOST_NON_ASCII:
+      return _("The name of the SMTP gateway must be written without accents: enter its xn-- form.");
+    case HOST_TOO_LONG:
+      return _("The name of the SMTP gateway is too long: 253 characters at most.");
+    case HOST_NUMERIC:
+      return _("The SMTP gateway is not a valid IPv4 address, such as 192.0.2.25, and a DNS name cannot end with a number.");
+    case HOST_INVALID:
+    case HOST_OK:
+    default:
+      return _("The SMTP gateway must be an IP address or a DNS name whose parts between dots have 1 to 63 letters, digits or hyphens, without a hyphen at either end.");
+    }
+}
+
+/* E6 */
+static void
+check_relay_host (Validation *v,
+                  const char *key,
+                  const char *value)
+{
+  HostProblem problem;
+
+  if (!v->relaying)
+    return;
+
+  problem = check_host (value);
+  if (problem != HOST_OK)
+    add_error (v, key, "E6", host_message (problem));
+}
+
+/* E7 */
+static void
+check_relay_port (Validation *v,
+                  const char *key,
+                  const char *value)
+{
+  guint64 port;
+
+  if (!v->custom_port)
+    return;
+
+  if (!messagerie_parse_uint (value, MAX_PORT, &port) || port < 1)
+    add_error (v, key, "E7",
+               _("Enter the port of the SMTP gateway, a whole number from 1 to 65535."));
+}
+
+/* E8 */
+static void
+check_relay_user (Validation *v,
+                  const char *key,
+                  const char *value)
+{
+  if (!v->authenticating)
+    return;
+
+  /* The colon separates the fields of exim's passwd.client. */
+  if (*value == '\0')
+    add_error (v, key, "E8",
+               _("Enter the login for the SMTP gateway, or turn authentication off."));
+  else if (!is_text (value) || strchr (value, ':') != NULL)
+    add_error (v, key, "E8",
+               _("The login for the SMTP gateway must not contain a colon, a line break or another control character."));
+}
+
+/* E9 */
+static void
+check_password (Validation *v)
+{
+  const char *password = messagerie_settings_get_password (v->settings);
+
+  if (!v->authenticating || password == NULL)
+    return;
+
+  /* The password is the rest of its passwd.client line, so a colon is
+   * fine there, but a line break would start a line of its own. */
+  if (*password == '\0')
+    add_error (v, "password", "E9",
+               _("Enter the password for the SMTP gateway: it cannot be empty."));
+  else if (!is_text (password))
+    add_error (v, "password", "E9",
+               _("The password for the SMTP gateway must not contain a line break, a tab or another control character."));
+}
+
+/* W1 */
+static void
+warn_upload_limit (Validation *v,
+                   const char *key,
+                   const char *value)
+{
+  const char *webmail = messagerie_settings_get (v->settings, "webmail");
+  const char *upload = messagerie_settings_get (v->settings, "apache_upload_max_mb");
+  guint64 size, limit;
+
+  if (!g_str_equal (webmail, "roundcube") ||
+      !messagerie_parse_uint (value, MAX_MESSAGE_SIZE_MB, &size) ||
+      !messagerie_parse_uint (upload, G_MAXUINT32, &limit) ||
+      size <= limit)
+    return;
+
+  add_warning (v, key, "W1",
+               g_strdup_printf (_("The maximum message size exceeds Apache's upload limit of %u MB, so Roundcube users could not attach files that large. Keep it within that limit."),
+                                (guint) limit));
+}
+
+/* W2 */
+static void
+warn_clear_text_password (Validation *v,
+                          const char *key,
+                          const char *value)
+{
+  if (!v->authenticating || !g_str_equal (value, "no"))
+    return;
+
+  add_warning (v, key, "W2",
+               g_strdup (_("Without TLS, the password for the SMTP gateway travels in clear text. Choose a TLS option if the gateway supports it.")));
+}
+
+static const psl_ctx_t *
+public_suffix_list (void)
+{
+  static const psl_ctx_t *psl = NULL;
+
+  if (g_once_init_enter (&psl))
+    {
+      /* The publicsuffix package follows the registries; the copy built
+       * into libpsl is as old as the library. Loaded once, kept for the
+       * life of the process. */
+      const psl_ctx_t *latest = psl_latest (NULL);
+
+      g_once_init_leave (&psl, latest ? latest : psl_builtin ());
+    }
+  return psl;
+}
+
+/* The registrable domain ("ac-aca.fr" for "smtp.ac-aca.fr"), lower case;
+ * the name itself when it is a public suffix or the list knows nothing. */
+static char *
+registrable_domain (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  const psl_ctx_t *psl = public_suffix_list ();
+  const char *registrable = psl ? psl_registrable_domain (psl, lower) : NULL;
+
+  return g_strdup (registrable ? registrable : lower);
+}
+
+/* W3 */
+static void
+warn_sender_domain (Validation *v,
+                    const char *key,
+                    const char *value)
+{
+  const char *host = messagerie_settings_get (v->settings, "relay_host");
+  const char *domain = strrchr (value, '@');
+  g_autofree char *sender_registrable = NULL;
+  g_autofree char *host_registrable = NULL;
+
+  /* A gateway given by address, or a single-label name inside the
+   * network, says nothing about which domain it serves. */
+  if (!v->relaying || domain == NULL || domain[1] == '[' ||
+      check_host (host) != HOST_OK || messagerie_is_ip_address (host) ||
+      strchr (host, '.') == NULL)
+    return;
+
+  sender_registrable = registrable_domain (domain + 1);
+  host_registrable = registrable_domain (host);
+  if (g_str_equal (sender_registrable, host_registrable))
+    return;
+
+  add_warning (v, key, "W3",
+               g_strdup_printf (_("The sending address for root is not in the domain of the SMTP gateway (%s): some gateways only accept addresses of their own domain."),
+                                host_registrable));
+}
+
+/* W4 */
+static void
+warn_standard_port (Validation *v,
+                    const char *key,
+                    const char *value)
+{
+  guint64 port;
+
+  if (!v->custom_port || !messagerie_parse_uint (value, MAX_PORT, &port) ||
+      (port != 25 && port != 465 && port != 587))
+    return;
+
+  add_warning (v, key, "W4",
+               g_strdup_printf (_("Port %u is one of the TLS (SSL) choices of the SMTP gateway: choose “port %u” there instead."),
+                                (guint) port, (guint) port));
+}
+
+/* W5 */
+static void
+warn_small_quota (Validation *v,
+                  const char *key,
+                  const char *value)
+{
+  const char *size_text = messagerie_settings_get (v->settings, "max_message_size_mb");
+  guint64 quota, size;
+
+  if (!v->has_mail_server ||
+      !messagerie_parse_uint (value, MAX_MAILBOX_QUOTA_MB, &quota) ||
+      !messagerie_parse_uint (size_text, MAX_MESSAGE_SIZE_MB, &size) ||
+      quota == 0 || quota >= size)
+    return;
+
+  add_warning (v, key, "W5",
+               g_strdup (_("The mailbox quota is smaller than the maximum message size: a message of the maximum size could never be delivered. Raise the quota or lower the size.")));
+}
+
+static const struct {
+  const char *key;
+  KeyCheck    errors;
+  KeyCheck    warnings;
+} key_checks[] = {
+  { "mail_domain", check_mail_domain, NULL },
+  { "root_sender", check_address_key, warn_sender_domain },
+  { "root_sender_name", check_sender_name, NULL },
+  { "root_recipient", check_address_key, NULL },
+  { "max_message_size_mb", check_message_size, warn_upload_limit },
+  { "mailbox_quota_mb", check_quota, warn_small_quota },
+  { "relay_host", check_relay_host, NULL },
+  { "relay_tls", NULL, warn_clear_text_password },
+  { "relay_port", check_relay_port, warn_standard_port },
+  { "relay_user", check_relay_user, NULL },
+};
+
+void
+messagerie_finding_free (MessagerieFinding *finding)
+{
+  if (finding == NULL)
+    return;
+
+  g_free (finding->key);
+  g_free (finding->rule);
+  g_free (finding->message);
+  g_free (finding);
+}
+
+const char *
+messagerie_severity_to_string (MessagerieSeverity severity)
+{
+  switch (severity)
+    {
+    case MESSAGERIE_SEVERITY_WARNING:
+      return "warning";
+    case MESSAGERIE_SEVERITY_ERROR:
+      return "error";
+    default:
+      g_return_val_if_reached ("error");
+    }
+}
+
+GPtrArray *
+messagerie_validate (MessagerieSettings *settings)
+{
+  g_autoptr(GPtrArray) findings =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) messagerie_finding_free);
+  Validation v = { settings, findings };
+  const MessagerieKey *keys;
+  guint n_keys;
+
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (settings), g_steal_pointer (&findings));
+
+  /* Anything but "true" is off: an invalid switch gets its E10 and the
+   * rules that hang on it stay quiet rather than pile up. */
+  v.relaying = messagerie_settings_get_boolean (settings, "relay_enabled");
+  v.authenticating = v.relaying && messagerie_settings_get_boolean (settings, "relay_auth");
+  v.custom_port = v.relaying &&
+    g_str_equal (messagerie_settings_get (settings, "relay_tls"), "custom");
+  v.has_mail_server = messagerie_settings_has_mail_server (settings);
+
+  keys = messagerie_settings_keys (&n_keys);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const char *value = messagerie_settings_get (settings, keys[i].name);
+
+      v.key_has_error = FALSE;
+
+      /* Whether in use or not, a switch or a choice is written as it is:
+       * it must be one the readers of the file know. */
+      if (keys[i].type == MESSAGERIE_KEY_BOOLEAN)
+        check_boolean (&v, keys[i].name, value);
+      else if (keys[i].type == MESSAGERIE_KEY_ENUM)
+        check_enum (&v, &keys[i], value);
+
+      for (guint j = 0; j < G_N_ELEMENTS (key_checks); j++)
+        {
+          if (!g_str_equal (key_checks[j].key, keys[i].name))
+            continue;
+          if (key_checks[j].errors != NULL)
+            key_checks[j].errors (&v, keys[i].name, value);
+          if (key_checks[j].warnings != NULL && !v.key_has_error)
+            key_checks[j].warnings (&v, keys[i].name, value);
+        }
+    }
+
+  v.key_has_error = FALSE;
+  check_password (&v);
+
+  return g_steal_pointer (&findings);
+}
+
+gboolean
+messagerie_findings_have_error (GPtrArray *findings)
+{
+  g_return_val_if_fail (findings != NULL, FALSE);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      MessagerieFinding *finding = g_ptr_array_index (findings, i);
+
+      if (finding->severity == MESSAGERIE_SEVERITY_ERROR)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+messagerie_is_valid_domain (const char *domain)
+{
+  return domain != NULL && check_domain (domain, 2) == DOMAIN_OK;
+}
+
+gboolean
+messagerie_is_valid_address (const char *address)
+{
+  return address != NULL && check_address (address) == ADDRESS_OK;
+}
+
+gboolean
+messagerie_is_ip_address (const char *text)
+{
+  guchar buffer[sizeof (struct in6_addr)];
+
+  if (text == NULL)
+    return FALSE;
+
+  return inet_pton (AF_INET, text, buffer) == 1 ||
+         inet_pton (AF_INET6, text, buffer) == 1;
+}
