@@ -376,10 +376,12 @@ test_passwd_client (Fixture       *fixture,
   g_autoptr(GPtrArray) files = render (fixture);
   const char *text = contents (files, MESSAGERIE_PATH_PASSWD_CLIENT);
 
-  /* Messagerie's entries come first, because exim takes the first match. */
+  /* exim takes the first match: the exact gateway first, the catch-all
+   * last, so that it hides none of the administrator's lines. */
   g_assert_true (g_str_has_prefix (text, "# BEGIN Messagerie"));
   assert_has_line (text, "smtp.ac-test.fr:scribe:pa:ss^word");
-  assert_has_line (text, "*:scribe:pa:ss^word");
+  g_assert_true (g_str_has_suffix (text, "\n*:scribe:pa:ss^word\n# END Messagerie\n"));
+  g_assert_true (strstr (text, "other.gateway.fr") < strstr (text, "*:scribe"));
   assert_has_line (text, "other.gateway.fr:someone:theirs");
   assert_has_line (text, "# see exim4_passwd_client(5)");
   assert_no_line (text, "*:old:catch-all");

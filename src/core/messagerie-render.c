@@ -593,8 +593,10 @@ render_passwd_client (MessagerieSettings  *settings,
   out = g_string_new (NULL);
   kept = lines_outside_block (existing);
 
-  /* exim takes the first line that matches: Messagerie's entries go first,
-   * and the administrator's lines for other gateways stay below. */
+  /* exim takes the first line that matches: the exact gateway goes first,
+   * the administrator's lines for other hosts next, and the catch-all line
+   * (for a name reverse DNS gives the gateway) last, so that it shadows
+   * none of them. */
   if (auth)
     {
       g_string_append (out, BLOCK_BEGIN "\n");
@@ -603,9 +605,7 @@ render_passwd_client (MessagerieSettings  *settings,
         g_string_append_printf (out, "\"%s\":%s:%s\n", host, user, password);
       else
         g_string_append_printf (out, "%s:%s:%s\n", host, user, password);
-      g_string_append_printf (out, "*:%s:%s\n", user, password);
       g_string_append (out, BLOCK_END "\n");
-      explicit_bzero (password, strlen (password));
     }
 
   for (guint i = 0; i < kept->len; i++)
@@ -624,6 +624,14 @@ render_passwd_client (MessagerieSettings  *settings,
 
       g_string_append_printf (out, "%s\n", line);
       explicit_bzero (line, strlen (line));
+    }
+
+  if (auth)
+    {
+      g_string_append (out, BLOCK_BEGIN "\n");
+      g_string_append_printf (out, "*:%s:%s\n", user, password);
+      g_string_append (out, BLOCK_END "\n");
+      explicit_bzero (password, strlen (password));
     }
 
   *result = g_string_free (out, FALSE);
