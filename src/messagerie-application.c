@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "messagerie"
+
+#include <glib/gi18n.h>
+
+#include "messagerie-core.h"
+#include "messagerie-application.h"
+#include "messagerie-window.h"
+
+#define SETTINGS_PATH "etc/messagerie/messagerie.conf"
+
+struct _MessagerieApplication
+{
+  AdwApplication parent_instance;
+
+  char *root;
+};
+
+G_DEFINE_FINAL_TYPE (MessagerieApplication, messagerie_application, ADW_TYPE_APPLICATION)
+
+static char *
+settings_path (MessagerieApplication *self)
+{
+  return g_build_filename (self->root ? self->root : "/", SETTINGS_PATH, NULL);
+}
+
+static gint
+messagerie_application_handle_local_options (GApplication *app,
+                                             GVariantDict *options)
+{
+  MessagerieApplication *self = MESSAGERIE_APPLICATION (app);
+  g_autofree char *root = NULL;
+
+  if (g_variant_dict_lookup (options, "root", "^ay", &root))
+    {
+      g_free (self->root);
+      self->root = g_canonicalize_filename (root, NULL);
+    }
+
+  return -1;
+}
+
+static void
+messagerie_application_activate (GApplication *app)
+{
+  MessagerieApplication *self = MESSAGERIE_APPLICATION (app);
+  GtkWindow *window;
+  g_autoptr(MessagerieSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  path = settings_path (self);
+  settings = messagerie_settings_new ();
+  if (!messagerie_settings_load_file (settings, path, &error))
+    {
+      g_warning ("Cannot load %s: %s", path, error->message);
+      g_clear_object (&settings);
+      settings = messagerie_settings_new ();
+    }
+
+  window = GTK_WINDOW (messagerie_window_new (self, settings, self->root ? path : NULL));
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot read the settings: %s"), error->message);
+
+      messagerie_window_show_toast (MESSAGERIE_WINDOW (window), text);
+    }
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+messagerie_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (messagerie_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+messagerie_application_finalize (GObject *object)
+{
+  MessagerieApplication *self = MESSAGERIE_APPLICATION (object);
+
+  g_free (self->root);
+
+  G_OBJECT_CLASS (messagerie_application_parent_class)->finalize (object);
+}
+
+static void
+messagerie_application_class_init (MessagerieApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = messagerie_application_finalize;
+  app_class->handle_local_options = messagerie_application_handle_local_options;
+  app_class->activate = messagerie_application_activate;
+  app_class->startup = messagerie_application_startup;
+}
+
+static void
+messagerie_application_init (MessagerieApplication *self)
+{
+  g_application_add_main_option (G_APPLICATION (self), "root", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_FILENAME,
+                                 _("Work on the configuration under DIR instead of /"),
+                                 _("DIR"));
+}
+
+MessagerieApplication *
+messagerie_application_new (void)
+{
+  /* NON_UNIQUE: --root is read in this process, so a second instance must
+   * not hand its activation to a first one working on another root. */
+  return g_object_new (MESSAGERIE_TYPE_APPLICATION,
+                       "application-id", "fr.eole.Messagerie",
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/fr/eole/Messagerie",
+                       NULL);
+}

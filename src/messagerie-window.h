@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "messagerie-settings.h"
+#include "messagerie-application.h"
+
+G_BEGIN_DECLS
+
+#define MESSAGERIE_TYPE_WINDOW (messagerie_window_get_type ())
+G_DECLARE_FINAL_TYPE (MessagerieWindow, messagerie_window, MESSAGERIE, WINDOW, AdwApplicationWindow)
+
+MessagerieWindow *messagerie_window_new        (MessagerieApplication *application,
+                                                MessagerieSettings    *settings,
+                                                const char            *save_path);
+void              messagerie_window_show_toast (MessagerieWindow      *self,
+                                                const char            *text);
+
+G_END_DECLS
