@@ -633,3 +633,29 @@ messagerie_window_show_toast (MessagerieWindow *self,
   markup = g_markup_escape_text (text, -1);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
 }
+
+GtkWidget *
+messagerie_window_get_row (MessagerieWindow *self,
+                           const char       *key)
+{
+  Field *field;
+
+  g_return_val_if_fail (MESSAGERIE_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  field = find_field (self, key);
+  return field ? field->row : NULL;
+}
+
+GtkWidget *
+messagerie_window_get_caption (MessagerieWindow *self,
+                               const char       *key)
+{
+  Field *field;
+
+  g_return_val_if_fail (MESSAGERIE_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  field = find_field (self, key);
+  return field ? field->message_row : NULL;
+}

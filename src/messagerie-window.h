@@ -17,4 +17,12 @@ MessagerieWindow *messagerie_window_new        (MessagerieApplication *applicati
 void              messagerie_window_show_toast (MessagerieWindow      *self,
                                                 const char            *text);
 
+/* For the tests: the row bound to a settings key (the key names of the
+ * template, "password" for the relay password), and the caption row shown
+ * beneath it with its message. NULL for an unknown key. */
+GtkWidget        *messagerie_window_get_row     (MessagerieWindow      *self,
+                                                 const char            *key);
+GtkWidget        *messagerie_window_get_caption (MessagerieWindow      *self,
+                                                 const char            *key);
+
 G_END_DECLS

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window, driven through its real widgets under a display (Xvfb in
+ * CI): live validation, rows shown and hidden, Apply, revert, modes. Run
+ * once in English and once in French (see tests/meson.build). */
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "messagerie-core.h"
+#include "messagerie-window.h"
+
+#define SETTINGS_PATH "etc/messagerie/messagerie.conf"
+
+typedef struct {
+  char             *root;
+  char             *conf;
+  MessagerieWindow *window;
+} Fixture;
+
+static void
+spin (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+copy_tree (GFile *src,
+           GFile *dst)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  if (g_file_query_file_type (src, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL)
+      != G_FILE_TYPE_DIRECTORY)
+    {
+      g_file_copy (src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      return;
+    }
+
+  g_file_make_directory_with_parents (dst, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    g_clear_error (&error);
+  g_assert_no_error (error);
+
+  children = g_file_enumerate_children (src, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &error);
+  g_assert_no_error (error);
+  while ((info = g_file_enumerator_next_file (children, NULL, &error)) != NULL)
+    {
+      g_autoptr(GFile) s = g_file_get_child (src, g_file_info_get_name (info));
+      g_autoptr(GFile) d = g_file_get_child (dst, g_file_info_get_name (info));
+
+      copy_tree (s, d);
+      g_object_unref (info);
+    }
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+      {
+        g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+        remove_tree (child);
+        g_object_unref (info);
+      }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+  g_autofree char *demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo", "scribe",
+                                                 NULL);
+  g_autoptr(GFile) src = g_file_new_for_path (demo);
+  g_autoptr(GFile) dst = NULL;
+
+  f->root = g_dir_make_tmp ("messagerie-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  dst = g_file_new_for_path (f->root);
+  copy_tree (src, dst);
+
+  f->conf = g_build_filename (f->root, SETTINGS_PATH, NULL);
+  g_assert_true (messagerie_settings_load_file (settings, f->conf, &error));
+  g_assert_no_error (error);
+
+  f->window = messagerie_window_new (NULL, settings, f->conf);
+  g_object_ref_sink (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  spin ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GFile) root = g_file_new_for_path (f->root);
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  spin ();
+  g_object_unref (f->window);
+  remove_tree (root);
+  g_free (f->conf);
+  g_free (f->root);
+}
+
+/* Helpers on the real widgets */
+
+static GtkWidget *
+row (Fixture    *f,
+     const char *key)
+{
+  GtkWidget *widget = messagerie_window_get_row (f->window, key);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static void
+set_text (Fixture    *f,
+          const char *key,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row (f, key)), text);
+  spin ();
+}
+
+static void
+set_switch (Fixture    *f,
+            const char *key,
+            gboolean    active)
+{
+  GtkWidget *sw = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row (f, key)));
+
+  g_assert_true (GTK_IS_SWITCH (sw));
+  gtk_switch_set_active (GTK_SWITCH (sw), active);
+  spin ();
+}
+
+static void
+set_combo (Fixture    *f,
+           const char *key,
+           const char *choice)
+{
+  const MessagerieKey *info = messagerie_settings_lookup_key (key);
+  guint i;
+
+  g_assert_nonnull (info);
+  g_assert_nonnull (info->choices);
+  for (i = 0; info->choices[i] != NULL; i++)
+    if (g_str_equal (info->choices[i], choice))
+      break;
+  g_assert_nonnull (info->choices[i]);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row (f, key)), i);
+  spin ();
+}
+
+static void
+set_mode (Fixture    *f,
+          const char *mode)
+{
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.mode", "s", mode);
+  spin ();
+}
+
+static const char *
+caption_text (Fixture    *f,
+              const char *key)
+{
+  GtkWidget *caption = messagerie_window_get_caption (f->window, key);
+
+  g_assert_nonnull (caption);
+  return gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption))));
+}
+
+static gboolean
+caption_shown (Fixture    *f,
+               const char *key)
+{
+  return gtk_widget_get_visible (messagerie_window_get_caption (f->window, key))
+         && *caption_text (f, key) != '\0';
+}
+
+static gboolean
+has_error (Fixture    *f,
+           const char *key)
+{
+  return gtk_widget_has_css_class (row (f, key), "error");
+}
+
+static gboolean
+shown (Fixture    *f,
+       const char *key)
+{
+  return gtk_widget_get_visible (row (f, key));
+}
+
+static gboolean
+action_enabled (Fixture    *f,
+                const char *name)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (f->window), name);
+
+  g_assert_nonnull (action);
+  return g_action_get_enabled (action);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+apply_button (Fixture *f)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (f->window), "win.apply");
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+/* Cases */
+
+static const char *const entry_keys[] = {
+  "mail_domain", "root_sender", "root_sender_name", "root_recipient",
+  "max_message_size_mb", "mailbox_quota_mb", "relay_host", "relay_user",
+};
+
+static void
+assert_no_error_but (Fixture    *f,
+                     const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (entry_keys); i++)
+    if (g_strcmp0 (entry_keys[i], key) != 0)
+      {
+        if (has_error (f, entry_keys[i]))
+          g_test_message ("unexpected error on %s: %s", entry_keys[i],
+                          caption_text (f, entry_keys[i]));
+        g_assert_false (has_error (f, entry_keys[i]));
+      }
+}
+
+static void
+test_initial_state (Fixture       *f,
+                    gconstpointer  data)
+{
+  assert_no_error_but (f, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (entry_keys); i++)
+    g_assert_false (caption_shown (f, entry_keys[i]));
+  /* Nothing changed: nothing to apply or revert. */
+  g_assert_false (action_enabled (f, "apply"));
+  g_assert_false (action_enabled (f, "revert"));
+  g_assert_false (gtk_widget_get_sensitive (apply_button (f)));
+}
+
+static void
+test_error_and_apply (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *button = apply_button (f);
+
+  /* E2: the domain starts with the name of the machine. */
+  set_text (f, "mail_domain", "scribe.ac-test.fr");
+  g_assert_true (has_error (f, "mail_domain"));
+  g_assert_true (caption_shown (f, "mail_domain"));
+  g_assert_true (gtk_widget_has_css_class (messagerie_window_get_caption (f->window,
+                                                                          "mail_domain"),
+                                           "error"));
+  assert_no_error_but (f, "mail_domain");
+  g_assert_false (action_enabled (f, "apply"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_true (action_enabled (f, "revert"));
+
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  g_assert_false (has_error (f, "mail_domain"));
+  g_assert_false (gtk_widget_has_css_class (messagerie_window_get_caption (f->window,
+                                                                           "mail_domain"),
+                                            "error"));
+  assert_no_error_but (f, NULL);
+  g_assert_true (action_enabled (f, "apply"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+}
+
+static void
+test_apply_saves (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(MessagerieSettings) saved = messagerie_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  g_assert_true (action_enabled (f, "apply"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  spin ();
+
+  g_assert_true (messagerie_settings_load_file (saved, f->conf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (messagerie_settings_get (saved, "mail_domain"), ==, "college.ac-test.fr");
+  /* Saved: nothing left to apply. */
+  g_assert_false (action_enabled (f, "apply"));
+  g_assert_false (action_enabled (f, "revert"));
+}
+
+static void
+test_relay_switch (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char *const relay_keys[] = { "relay_host", "relay_tls", "relay_auth",
+                                            "relay_user", "password" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (relay_keys); i++)
+    g_assert_true (shown (f, relay_keys[i]));
+
+  set_switch (f, "relay_enabled", FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (relay_keys); i++)
+    g_assert_false (shown (f, relay_keys[i]));
+  g_assert_false (shown (f, "relay_port"));
+  g_assert_true (shown (f, "relay_enabled"));
+  g_assert_true (shown (f, "mail_domain"));
+
+  set_switch (f, "relay_enabled", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (relay_keys); i++)
+    g_assert_true (shown (f, relay_keys[i]));
+}
+
+static void
+test_relay_port (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_assert_false (shown (f, "relay_port"));
+
+  set_combo (f, "relay_tls", "custom");
+  g_assert_true (shown (f, "relay_port"));
+
+  /* A port that is no port is an error of that row only. */
+  set_text (f, "relay_port", "99999");
+  g_assert_true (has_error (f, "relay_port"));
+  g_assert_true (caption_shown (f, "relay_port"));
+  assert_no_error_but (f, "relay_port");
+  g_assert_false (action_enabled (f, "apply"));
+
+  set_text (f, "relay_port", "2525");
+  g_assert_false (has_error (f, "relay_port"));
+
+  set_combo (f, "relay_tls", "port-465");
+  g_assert_false (shown (f, "relay_port"));
+}
+
+static void
+test_relay_auth (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_assert_true (shown (f, "relay_user"));
+  g_assert_true (shown (f, "password"));
+
+  set_switch (f, "relay_auth", FALSE);
+  g_assert_false (shown (f, "relay_user"));
+  g_assert_false (shown (f, "password"));
+
+  set_switch (f, "relay_auth", TRUE);
+  g_assert_true (shown (f, "relay_user"));
+  g_assert_true (shown (f, "password"));
+}
+
+static void
+test_modes (Fixture       *f,
+            gconstpointer  data)
+{
+  /* Normal mode, the default. */
+  g_assert_true (shown (f, "root_sender_name"));
+  g_assert_false (shown (f, "rewrite_headers"));
+
+  set_mode (f, "expert");
+  g_assert_true (shown (f, "root_sender_name"));
+  g_assert_true (shown (f, "rewrite_headers"));
+
+  set_mode (f, "basic");
+  g_assert_false (shown (f, "root_sender_name"));
+  g_assert_false (shown (f, "rewrite_headers"));
+  g_assert_true (shown (f, "mail_domain"));
+
+  set_mode (f, "normal");
+  g_assert_true (shown (f, "root_sender_name"));
+  g_assert_false (shown (f, "rewrite_headers"));
+}
+
+static void
+test_revert (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkEditable *domain = GTK_EDITABLE (row (f, "mail_domain"));
+
+  g_assert_cmpstr (gtk_editable_get_text (domain), ==, "monetab.ac-test.fr");
+  set_text (f, "mail_domain", "scribe.ac-test.fr");
+  g_assert_true (has_error (f, "mail_domain"));
+  g_assert_true (action_enabled (f, "revert"));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.revert", NULL);
+  spin ();
+  g_assert_cmpstr (gtk_editable_get_text (domain), ==, "monetab.ac-test.fr");
+  g_assert_false (has_error (f, "mail_domain"));
+  g_assert_false (caption_shown (f, "mail_domain"));
+  g_assert_false (action_enabled (f, "revert"));
+  g_assert_false (action_enabled (f, "apply"));
+}
+
+static void
+test_untouched_empty_neutral (Fixture       *f,
+                              gconstpointer  data)
+{
+  /* The port is empty in the file: shown but untouched, it stays neutral,
+   * and Apply still counts its error. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "relay_port"))), ==, "");
+  set_combo (f, "relay_tls", "custom");
+  g_assert_true (shown (f, "relay_port"));
+  g_assert_false (has_error (f, "relay_port"));
+  g_assert_false (caption_shown (f, "relay_port"));
+  g_assert_false (action_enabled (f, "apply"));
+
+  /* Once touched and emptied again, the same rule shows. */
+  set_text (f, "relay_port", "2");
+  set_text (f, "relay_port", "");
+  g_assert_true (has_error (f, "relay_port"));
+  g_assert_true (caption_shown (f, "relay_port"));
+}
+
+static void
+test_language (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *language = g_strdup (g_getenv ("LANGUAGE"));
+  const char *label = gtk_button_get_label (GTK_BUTTON (apply_button (f)));
+  g_autofree char *caption = NULL;
+  const char *english;
+
+  set_text (f, "mail_domain", "scribe.ac-test.fr");
+  caption = g_strdup (caption_text (f, "mail_domain"));
+  g_assert_cmpstr (caption, !=, "");
+
+  /* The same message with no translation at all. */
+  setlocale (LC_MESSAGES, "C");
+  g_setenv ("LANGUAGE", "C", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.revert", NULL);
+  spin ();
+  set_text (f, "mail_domain", "scribe.ac-test.fr");
+  english = caption_text (f, "mail_domain");
+  g_assert_cmpstr (english, !=, "");
+
+  if (language != NULL && g_str_has_prefix (language, "fr"))
+    {
+      g_assert_cmpstr (label, ==, "Appliquer");
+      g_assert_cmpstr (caption, !=, english);
+    }
+  else
+    {
+      g_assert_cmpstr (label, ==, "Apply");
+      g_assert_cmpstr (caption, ==, english);
+    }
+
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("MESSAGERIE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  messagerie_core_init_i18n ();
+  if (localedir != NULL && *localedir != '\0')
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+#define ADD(name, func) \
+  g_test_add ("/window/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("initial-state", test_initial_state);
+  ADD ("error-and-apply", test_error_and_apply);
+  ADD ("apply-saves", test_apply_saves);
+  ADD ("relay-switch", test_relay_switch);
+  ADD ("relay-port", test_relay_port);
+  ADD ("relay-auth", test_relay_auth);
+  ADD ("modes", test_modes);
+  ADD ("revert", test_revert);
+  ADD ("untouched-empty-neutral", test_untouched_empty_neutral);
+  ADD ("language", test_language);
+#undef ADD
+
+  return g_test_run ();
+}
