@@ -81,7 +81,20 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  /* Each window asks first when it holds unapplied changes; the
+   * application ends with its last window. */
+  if (windows == NULL)
+    {
+      g_application_quit (G_APPLICATION (user_data));
+      return;
+    }
+
+  windows = g_list_copy (windows);
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
 }
 
 static const GActionEntry app_actions[] = {
@@ -92,12 +105,16 @@ static void
 messagerie_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *apply_accels[] = { "<Control>s", NULL };
+  static const char *revert_accels[] = { "<Control>z", NULL };
 
   G_APPLICATION_CLASS (messagerie_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.apply", apply_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.revert", revert_accels);
 }
 
 static void

@@ -71,6 +71,11 @@ struct _MessagerieWindow
   AdwToastOverlay    *toast_overlay;
   AdwPreferencesPage *services_page;
 
+  /* The question asked when closing with unapplied changes, while shown. */
+  GtkWidget          *close_dialog;
+  /* Set once the user chose to discard them: the next close goes through. */
+  gboolean            close_confirmed;
+
   /* Owned */
   MessagerieSettings *settings;   /* the working copy the rows edit */
   MessagerieSettings *on_disk;    /* as loaded or last saved */
@@ -283,6 +288,31 @@ update_field (MessagerieWindow *self,
                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
+/* The seed's note on rewriting the headers, shown beneath the switch when
+ * the mail domain is not <machine_name>.<dns_domain> (SPEC §4). */
+static void
+update_rewrite_note (MessagerieWindow *self)
+{
+  const char *domain = messagerie_settings_get (self->settings, "mail_domain");
+  const char *machine = messagerie_settings_get (self->settings, "machine_name");
+  const char *dns = messagerie_settings_get (self->settings, "dns_domain");
+  g_autofree char *fqdn = NULL;
+  gboolean differs;
+
+  if (dns != NULL && *dns != '\0')
+    fqdn = g_strdup_printf ("%s.%s", machine ? machine : "", dns);
+  else
+    fqdn = g_strdup (machine ? machine : "");
+  differs = g_ascii_strcasecmp (domain ? domain : "", fqdn) != 0;
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (find_field (self, "rewrite_headers")->row),
+                               differs ? _("The mail domain is not the machine name followed by "
+                                           "the DNS name of the local network: rewriting the "
+                                           "headers may be needed to keep them consistent with "
+                                           "the envelope of the messages.")
+                                       : "");
+}
+
 static void
 set_action_enabled (MessagerieWindow *self,
                     const char       *name,
@@ -311,6 +341,7 @@ refresh (MessagerieWindow *self)
 
   for (guint i = 0; i < N_FIELDS; i++)
     update_field (self, &self->fields[i]);
+  update_rewrite_note (self);
 
   changed = !messagerie_settings_equal (self->settings, self->on_disk);
   set_action_enabled (self, "apply",
@@ -462,6 +493,82 @@ mode_change_state (GSimpleAction *action,
     refresh (self);
 }
 
+static gboolean
+has_unapplied_changes (MessagerieWindow *self)
+{
+  return self->settings != NULL && self->on_disk != NULL
+         && !messagerie_settings_equal (self->settings, self->on_disk);
+}
+
+static gboolean
+can_apply (MessagerieWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "apply");
+
+  return self->save_path != NULL && g_action_get_enabled (action);
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   MessagerieWindow *self)
+{
+  if (g_str_equal (response, "discard"))
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "apply"))
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (self), "apply", NULL);
+      /* Closes only when the changes were saved. */
+      if (!has_unapplied_changes (self))
+        gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static gboolean
+messagerie_window_close_request (GtkWindow *window)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (window);
+  GtkWidget *dialog;
+
+  if (self->close_confirmed || !has_unapplied_changes (self))
+    return GTK_WINDOW_CLASS (messagerie_window_parent_class)->close_request (window);
+
+  if (self->close_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->close_dialog));
+      return TRUE;
+    }
+
+  dialog = adw_message_dialog_new (window, _("Discard unapplied changes?"),
+                                   _("The changes that were not applied will be lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  if (can_apply (self))
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "apply", _("_Apply"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                                  ADW_RESPONSE_SUGGESTED);
+    }
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+
+  self->close_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return TRUE;
+}
+
 static const GActionEntry win_actions[] = {
   { "apply", apply_activated, NULL, NULL, NULL, { 0 } },
   { "revert", revert_activated, NULL, NULL, NULL, { 0 } },
@@ -544,6 +651,13 @@ messagerie_window_dispose (GObject *object)
 {
   MessagerieWindow *self = MESSAGERIE_WINDOW (object);
 
+  if (self->close_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->close_dialog),
+                                    (gpointer *) &self->close_dialog);
+      gtk_window_destroy (GTK_WINDOW (self->close_dialog));
+      self->close_dialog = NULL;
+    }
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
@@ -568,9 +682,11 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = messagerie_window_dispose;
   object_class->finalize = messagerie_window_finalize;
+  window_class->close_request = messagerie_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/fr/eole/Messagerie/messagerie-window.ui");

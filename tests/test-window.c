@@ -111,8 +111,12 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(GFile) root = g_file_new_for_path (f->root);
+  GList *toplevels = gtk_window_list_toplevels ();
 
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  /* A case may have closed the window already. */
+  if (g_list_find (toplevels, f->window) != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_list_free (toplevels);
   spin ();
   g_object_unref (f->window);
   remove_tree (root);
@@ -495,6 +499,123 @@ test_language (Fixture       *f,
   setlocale (LC_ALL, "");
 }
 
+static gboolean
+window_open (Fixture *f)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  gboolean open = g_list_find (toplevels, f->window) != NULL;
+
+  g_list_free (toplevels);
+  return open;
+}
+
+/* The question asked on closing, among the toplevels. */
+static AdwMessageDialog *
+close_dialog (Fixture *f)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data)
+        && gtk_window_get_transient_for (GTK_WINDOW (l->data)) == GTK_WINDOW (f->window))
+      found = ADW_MESSAGE_DIALOG (l->data);
+  g_list_free (toplevels);
+
+  return found;
+}
+
+static void
+test_close_unchanged (Fixture       *f,
+                      gconstpointer  data)
+{
+  gtk_window_close (GTK_WINDOW (f->window));
+  spin ();
+  g_assert_null (close_dialog (f));
+  g_assert_false (window_open (f));
+}
+
+static void
+test_close_cancel (Fixture       *f,
+                   gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+
+  set_text (f, "mail_domain", "autre.ac-test.fr");
+  gtk_window_close (GTK_WINDOW (f->window));
+  spin ();
+
+  dialog = close_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_true (window_open (f));
+  g_assert_true (adw_message_dialog_has_response (dialog, "cancel"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "apply"));
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "fr")
+                   ? "Abandonner les modifications non appliquées ?"
+                   : "Discard unapplied changes?");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "discard"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+
+  /* Escape closes the dialog, which answers its close response. */
+  gtk_window_close (GTK_WINDOW (dialog));
+  spin ();
+  g_assert_null (close_dialog (f));
+  g_assert_true (window_open (f));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "mail_domain"))), ==,
+                   "autre.ac-test.fr");
+  g_assert_true (action_enabled (f, "revert"));
+}
+
+static void
+test_close_discard (Fixture       *f,
+                    gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+
+  /* With an error standing, applying is not offered. */
+  set_text (f, "mail_domain", "scribe.ac-test.fr");
+  g_assert_true (has_error (f, "mail_domain"));
+  gtk_window_close (GTK_WINDOW (f->window));
+  spin ();
+
+  dialog = close_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_has_response (dialog, "apply"));
+
+  /* As its button does: the response, then the dialog closes. */
+  adw_message_dialog_response (dialog, "discard");
+  if (close_dialog (f) != NULL)
+    gtk_window_close (GTK_WINDOW (dialog));
+  spin ();
+  g_assert_null (close_dialog (f));
+  g_assert_false (window_open (f));
+}
+
+static const char *
+rewrite_note (Fixture *f)
+{
+  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row (f, "rewrite_headers")));
+
+  return subtitle ? subtitle : "";
+}
+
+static void
+test_rewrite_note (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* monetab.ac-test.fr is not scribe.monetab.lan. */
+  g_assert_cmpstr (rewrite_note (f), !=, "");
+
+  set_text (f, "mail_domain", "Scribe.Monetab.lan");
+  g_assert_cmpstr (rewrite_note (f), ==, "");
+
+  set_text (f, "mail_domain", "monetab.ac-test.fr");
+  g_assert_cmpstr (rewrite_note (f), !=, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -524,6 +645,10 @@ main (int   argc,
   ADD ("revert", test_revert);
   ADD ("untouched-empty-neutral", test_untouched_empty_neutral);
   ADD ("language", test_language);
+  ADD ("close-unchanged", test_close_unchanged);
+  ADD ("close-cancel", test_close_cancel);
+  ADD ("close-discard", test_close_discard);
+  ADD ("rewrite-note", test_rewrite_note);
 #undef ADD
 
   return g_test_run ();
