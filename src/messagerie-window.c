@@ -168,34 +168,6 @@ sync_all (MessagerieWindow *self)
     sync_field (self, &self->fields[i]);
 }
 
-/* Whether the key is in use given the other values and the module. */
-static gboolean
-key_in_use (MessagerieWindow *self,
-            const char       *key)
-{
-  MessagerieSettings *s = self->settings;
-  gboolean relay = messagerie_settings_get_boolean (s, "relay_enabled");
-  const char *tls = messagerie_settings_get (s, "relay_tls");
-
-  if (g_str_equal (key, "antispam") || g_str_equal (key, "mail_server")
-      || g_str_equal (key, "mailing_lists") || g_str_equal (key, "mailbox_quota_mb"))
-    return messagerie_settings_has_mail_server (s);
-
-  if (g_str_equal (key, "relay_port") || g_str_equal (key, "relay_custom_implicit_tls"))
-    return relay && g_str_equal (tls, "custom");
-
-  if (g_str_equal (key, "relay_tls_verify"))
-    return relay && !g_str_equal (tls, "no");
-
-  if (g_str_equal (key, "relay_user") || g_str_equal (key, "password"))
-    return relay && messagerie_settings_get_boolean (s, "relay_auth");
-
-  if (g_str_has_prefix (key, "relay_") && !g_str_equal (key, "relay_enabled"))
-    return relay;
-
-  return TRUE;
-}
-
 /* Whether the current mode shows the key. A mode only hides rows. */
 static gboolean
 key_in_mode (MessagerieWindow *self,
@@ -237,7 +209,7 @@ update_field (MessagerieWindow *self,
               Field            *field)
 {
   const char *key = field->info->key;
-  MessagerieFinding *finding = key_in_use (self, key) ? finding_for_key (self, key) : NULL;
+  MessagerieFinding *finding = finding_for_key (self, key);
   gboolean error;
   gboolean warning;
   gboolean visible;
@@ -249,9 +221,12 @@ update_field (MessagerieWindow *self,
 
   error = finding && finding->severity == MESSAGERIE_SEVERITY_ERROR;
   warning = finding && finding->severity == MESSAGERIE_SEVERITY_WARNING;
-  /* A row the mode hides still shows when it holds a problem: otherwise an
-   * error nobody can see would keep Apply insensitive. */
-  visible = key_in_use (self, key) && (key_in_mode (self, key) || finding != NULL);
+  /* The rules judge only the values in use, and always the switches and
+   * choices. A row hidden by the mode or by another choice still shows when
+   * it holds a problem: otherwise an error nobody can see would keep Apply
+   * insensitive. */
+  visible = finding != NULL ||
+            (messagerie_settings_in_use (self->settings, key) && key_in_mode (self, key));
 
   gtk_widget_set_visible (field->row, visible);
   gtk_widget_set_visible (field->message_row, visible && finding != NULL);
@@ -293,17 +268,7 @@ update_field (MessagerieWindow *self,
 static void
 update_rewrite_note (MessagerieWindow *self)
 {
-  const char *domain = messagerie_settings_get (self->settings, "mail_domain");
-  const char *machine = messagerie_settings_get (self->settings, "machine_name");
-  const char *dns = messagerie_settings_get (self->settings, "dns_domain");
-  g_autofree char *fqdn = NULL;
-  gboolean differs;
-
-  if (dns != NULL && *dns != '\0')
-    fqdn = g_strdup_printf ("%s.%s", machine ? machine : "", dns);
-  else
-    fqdn = g_strdup (machine ? machine : "");
-  differs = g_ascii_strcasecmp (domain ? domain : "", fqdn) != 0;
+  gboolean differs = !messagerie_settings_domain_is_host_name (self->settings);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (find_field (self, "rewrite_headers")->row),
                                differs ? _("The mail domain is not the machine name followed by "

@@ -312,6 +312,70 @@ test_copy_and_equal (void)
   g_assert_false (messagerie_settings_equal (settings, copy));
 }
 
+static void
+test_in_use (void)
+{
+  static const struct {
+    const char *module;
+    const char *relay;
+    const char *tls;
+    const char *auth;
+    const char *in_use;      /* keys that must be in use, space-separated */
+    const char *not_in_use;
+  } cases[] = {
+    { "scribe", "true", "custom", "true",
+      "antispam mail_server mailing_lists mailbox_quota_mb relay_host relay_tls relay_port "
+      "relay_custom_implicit_tls relay_tls_verify relay_auth relay_user password mail_domain", "" },
+    { "amon", "true", "port-587", "false",
+      "relay_host relay_tls relay_tls_verify relay_auth relay_enabled root_sender",
+      "antispam mail_server mailing_lists mailbox_quota_mb relay_port relay_custom_implicit_tls "
+      "relay_user password" },
+    { "scribe", "true", "no", "true",
+      "relay_host relay_user password", "relay_tls_verify relay_port" },
+    { "scribe", "false", "custom", "true",
+      "relay_enabled mail_domain max_message_size_mb rewrite_headers",
+      "relay_host relay_tls relay_port relay_tls_verify relay_auth relay_user password" },
+    /* An invalid switch is off. */
+    { "scribe", "yes", "port-25", "true", "relay_enabled", "relay_host relay_user" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MessagerieSettings) settings = load ("");
+      g_auto(GStrv) in_use = g_strsplit (cases[i].in_use, " ", -1);
+      g_auto(GStrv) not_in_use = g_strsplit (cases[i].not_in_use, " ", -1);
+
+      messagerie_settings_set (settings, "module", cases[i].module);
+      messagerie_settings_set (settings, "relay_enabled", cases[i].relay);
+      messagerie_settings_set (settings, "relay_tls", cases[i].tls);
+      messagerie_settings_set (settings, "relay_auth", cases[i].auth);
+
+      for (guint j = 0; in_use[j]; j++)
+        if (*in_use[j] && !messagerie_settings_in_use (settings, in_use[j]))
+          g_error ("case %u: %s should be in use", i, in_use[j]);
+      for (guint j = 0; not_in_use[j]; j++)
+        if (*not_in_use[j] && messagerie_settings_in_use (settings, not_in_use[j]))
+          g_error ("case %u: %s should not be in use", i, not_in_use[j]);
+    }
+}
+
+static void
+test_domain_is_host_name (void)
+{
+  g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+
+  g_assert_false (messagerie_settings_domain_is_host_name (settings));
+  messagerie_settings_set (settings, "mail_domain", "Scribe.MonEtab.lan");
+  g_assert_true (messagerie_settings_domain_is_host_name (settings));
+  messagerie_settings_set (settings, "mail_domain", "scribe.monetab.lan.fr");
+  g_assert_false (messagerie_settings_domain_is_host_name (settings));
+
+  /* Without a DNS domain the host name is the machine name alone. */
+  messagerie_settings_set (settings, "dns_domain", "");
+  messagerie_settings_set (settings, "mail_domain", "scribe");
+  g_assert_true (messagerie_settings_domain_is_host_name (settings));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -328,6 +392,8 @@ main (int    argc,
   g_test_add_func ("/settings/changed-signal", test_changed_signal);
   g_test_add_func ("/settings/profiles-and-normalize", test_profiles_and_normalize);
   g_test_add_func ("/settings/copy-and-equal", test_copy_and_equal);
+  g_test_add_func ("/settings/in-use", test_in_use);
+  g_test_add_func ("/settings/domain-is-host-name", test_domain_is_host_name);
 
   return g_test_run ();
 }

@@ -60,8 +60,6 @@ typedef struct {
   GPtrArray          *findings;
   gboolean            relaying;
   gboolean            authenticating;
-  gboolean            custom_port;
-  gboolean            has_mail_server;
   /* Set when the key being checked got its error: warnings then stay
    * quiet, and no second error is added. */
   gboolean            key_has_error;
@@ -515,9 +513,6 @@ check_quota (Validation *v,
              const char *key,
              const char *value)
 {
-  if (!v->has_mail_server)
-    return;
-
   if (!messagerie_parse_uint (value, MAX_MAILBOX_QUOTA_MB, NULL))
     add_error (v, key, "E5",
                _("The mailbox quota must be a whole number of megabytes from 0 (no quota) to 1048576."));
@@ -561,9 +556,6 @@ check_relay_host (Validation *v,
 {
   HostProblem problem;
 
-  if (!v->relaying)
-    return;
-
   problem = check_host (value);
   if (problem != HOST_OK)
     add_error (v, key, "E6", host_message (problem));
@@ -577,9 +569,6 @@ check_relay_port (Validation *v,
 {
   guint64 port;
 
-  if (!v->custom_port)
-    return;
-
   if (!messagerie_parse_uint (value, MAX_PORT, &port) || port < 1)
     add_error (v, key, "E7",
                _("Enter the port of the SMTP gateway, a whole number from 1 to 65535."));
@@ -591,9 +580,6 @@ check_relay_user (Validation *v,
                   const char *key,
                   const char *value)
 {
-  if (!v->authenticating)
-    return;
-
   /* The colon separates the fields of exim's passwd.client. */
   if (*value == '\0')
     add_error (v, key, "E8",
@@ -609,7 +595,7 @@ check_password (Validation *v)
 {
   const char *password = messagerie_settings_get_password (v->settings);
 
-  if (!v->authenticating || password == NULL)
+  if (password == NULL || !messagerie_settings_in_use (v->settings, "password"))
     return;
 
   /* The password is the rest of its passwd.client line, so a colon is
@@ -721,7 +707,7 @@ warn_standard_port (Validation *v,
 {
   guint64 port;
 
-  if (!v->custom_port || !messagerie_parse_uint (value, MAX_PORT, &port) ||
+  if (!messagerie_parse_uint (value, MAX_PORT, &port) ||
       (port != 25 && port != 465 && port != 587))
     return;
 
@@ -739,8 +725,7 @@ warn_small_quota (Validation *v,
   const char *size_text = messagerie_settings_get (v->settings, "max_message_size_mb");
   guint64 quota, size;
 
-  if (!v->has_mail_server ||
-      !messagerie_parse_uint (value, MAX_MAILBOX_QUOTA_MB, &quota) ||
+  if (!messagerie_parse_uint (value, MAX_MAILBOX_QUOTA_MB, &quota) ||
       !messagerie_parse_uint (size_text, MAX_MESSAGE_SIZE_MB, &size) ||
       quota == 0 || quota >= size)
     return;
@@ -807,9 +792,6 @@ messagerie_validate (MessagerieSettings *settings)
    * rules that hang on it stay quiet rather than pile up. */
   v.relaying = messagerie_settings_get_boolean (settings, "relay_enabled");
   v.authenticating = v.relaying && messagerie_settings_get_boolean (settings, "relay_auth");
-  v.custom_port = v.relaying &&
-    g_str_equal (messagerie_settings_get (settings, "relay_tls"), "custom");
-  v.has_mail_server = messagerie_settings_has_mail_server (settings);
 
   keys = messagerie_settings_keys (&n_keys);
   for (guint i = 0; i < n_keys; i++)
@@ -824,6 +806,10 @@ messagerie_validate (MessagerieSettings *settings)
         check_boolean (&v, keys[i].name, value);
       else if (keys[i].type == MESSAGERIE_KEY_ENUM)
         check_enum (&v, &keys[i], value);
+
+      /* The value of a hidden row is neither judged nor written. */
+      if (!messagerie_settings_in_use (settings, keys[i].name))
+        continue;
 
       for (guint j = 0; j < G_N_ELEMENTS (key_checks); j++)
         {

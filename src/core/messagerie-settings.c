@@ -413,6 +413,21 @@ messagerie_settings_set_system (MessagerieSettings *self,
 }
 
 static char *
+messagerie_settings_default_mail_domain (MessagerieSettings *self)
+{
+  const char *machine = messagerie_settings_get (self, "machine_name");
+  const char *domain = messagerie_settings_get (self, "dns_domain");
+
+  g_autofree char *name = NULL;
+
+  if (*domain == '\0')
+    return g_ascii_strdown (machine, -1);
+
+  name = g_strdup_printf ("i-%s.%s", machine, domain);
+  return g_ascii_strdown (name, -1);
+}
+
+static char *
 compute_fallback (MessagerieSettings  *self,
                   const MessagerieKey *key)
 {
@@ -509,27 +524,54 @@ messagerie_settings_get_containers (MessagerieSettings *self)
   return g_strv_builder_end (builder);
 }
 
-char *
-messagerie_settings_default_mail_domain (MessagerieSettings *self)
-{
-  const char *machine = messagerie_settings_get (self, "machine_name");
-  const char *domain = messagerie_settings_get (self, "dns_domain");
-
-  g_autofree char *name = NULL;
-
-  if (*domain == '\0')
-    return g_ascii_strdown (machine, -1);
-
-  name = g_strdup_printf ("i-%s.%s", machine, domain);
-  return g_ascii_strdown (name, -1);
-}
-
 gboolean
 messagerie_settings_has_mail_server (MessagerieSettings *self)
 {
   const char *module = messagerie_settings_get (self, "module");
 
   return g_str_equal (module, "scribe") || g_str_equal (module, "amonecole");
+}
+
+/* Whether the value of @key takes effect given the others: the rows of the
+ * keys not in use are hidden, their values are neither judged by the rules
+ * nor written to exim's files. "password" is the relay password. */
+gboolean
+messagerie_settings_in_use (MessagerieSettings *self,
+                            const char         *key)
+{
+  gboolean relay = messagerie_settings_get_boolean (self, "relay_enabled");
+  const char *tls = messagerie_settings_get (self, "relay_tls");
+
+  if (g_str_equal (key, "antispam") || g_str_equal (key, "mail_server") ||
+      g_str_equal (key, "mailing_lists") || g_str_equal (key, "mailbox_quota_mb"))
+    return messagerie_settings_has_mail_server (self);
+
+  if (g_str_equal (key, "relay_port") || g_str_equal (key, "relay_custom_implicit_tls"))
+    return relay && g_str_equal (tls, "custom");
+
+  if (g_str_equal (key, "relay_tls_verify"))
+    return relay && !g_str_equal (tls, "no");
+
+  if (g_str_equal (key, "relay_user") || g_str_equal (key, "password"))
+    return relay && messagerie_settings_get_boolean (self, "relay_auth");
+
+  if (g_str_has_prefix (key, "relay_") && !g_str_equal (key, "relay_enabled"))
+    return relay;
+
+  return TRUE;
+}
+
+/* Whether the mail domain is <machine_name>.<dns_domain>: when it is not,
+ * rewriting the headers may be needed to keep them consistent with the
+ * envelope (the seed's second « Attention »). */
+gboolean
+messagerie_settings_domain_is_host_name (MessagerieSettings *self)
+{
+  const char *machine = messagerie_settings_get (self, "machine_name");
+  const char *dns = messagerie_settings_get (self, "dns_domain");
+  g_autofree char *host = *dns ? g_strdup_printf ("%s.%s", machine, dns) : g_strdup (machine);
+
+  return g_ascii_strcasecmp (messagerie_settings_get (self, "mail_domain"), host) == 0;
 }
 
 gboolean

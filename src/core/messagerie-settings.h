@@ -73,8 +73,10 @@ gboolean            messagerie_settings_get_uint      (MessagerieSettings *self,
                                                        const char         *key,
                                                        guint64            *value);
 char              **messagerie_settings_get_containers (MessagerieSettings *self);
-char               *messagerie_settings_default_mail_domain (MessagerieSettings *self);
 gboolean            messagerie_settings_has_mail_server (MessagerieSettings *self);
+gboolean            messagerie_settings_in_use        (MessagerieSettings *self,
+                                                       const char         *key);
+gboolean            messagerie_settings_domain_is_host_name (MessagerieSettings *self);
 gboolean            messagerie_settings_equal         (MessagerieSettings *self,
                                                        MessagerieSettings *other);
 void                messagerie_settings_normalize     (MessagerieSettings *self);
