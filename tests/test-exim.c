@@ -33,6 +33,7 @@
 #include "messagerie-render.h"
 #include "messagerie-rules.h"
 #include "messagerie-settings.h"
+#include "test-lines.h"
 
 #define GATEWAY_IPV4 "192.0.2.25"
 #define GATEWAY_IPV6 "2001:db8::25"
@@ -541,19 +542,6 @@ count_macro_definitions (const char *contents,
         count++;
     }
 
-  return count;
-}
-
-static guint
-count_lines (const char *contents,
-             const char *line)
-{
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-  guint count = 0;
-
-  for (guint i = 0; lines[i]; i++)
-    if (g_str_equal (lines[i], line))
-      count++;
   return count;
 }
 
@@ -1094,10 +1082,10 @@ check_update_conf (Fixture *fx)
 
   /* Debian's own header rewriting would define REMOTE_SMTP_HEADERS_REWRITE
    * a second time: Messagerie does it with its own macros. */
-  CHECK (count_lines (fx->update_conf, "dc_hide_mailname=''") == 1,
+  CHECK (test_count_lines (fx->update_conf, "dc_hide_mailname=''", FALSE) == 1,
          "update-exim4.conf.conf must say dc_hide_mailname='' once:\n%s", fx->update_conf);
   if (tc->rewrite)
-    CHECK (count_lines (fx->update_conf, "dc_readhost='" MAIL_DOMAIN "'") == 1,
+    CHECK (test_count_lines (fx->update_conf, "dc_readhost='" MAIL_DOMAIN "'", FALSE) == 1,
            "rewrite_headers: expected dc_readhost='" MAIL_DOMAIN "':\n%s", fx->update_conf);
 
   /* Every line of the stock file that Messagerie does not manage is kept. */
@@ -1126,7 +1114,7 @@ check_update_conf (Fixture *fx)
       CHECK (count <= 1, "update-exim4.conf.conf sets %s %u times:\n%s", managed[m], count, fx->update_conf);
     }
   if (g_str_equal (tc->module, "scribe"))
-    CHECK (count_lines (fx->update_conf, "dc_other_hostnames='" MAIL_DOMAIN "'") == 1,
+    CHECK (test_count_lines (fx->update_conf, "dc_other_hostnames='" MAIL_DOMAIN "'", FALSE) == 1,
            "module with a mail server: expected dc_other_hostnames='" MAIL_DOMAIN "':\n%s",
            fx->update_conf);
 }
@@ -1251,13 +1239,13 @@ check_macros (Fixture *fx)
     NULL
   };
 
-  CHECK (count_lines (fx->macros, ADMIN_MACRO_LINE) == 1,
+  CHECK (test_count_lines (fx->macros, ADMIN_MACRO_LINE, FALSE) == 1,
          "exim4.conf.localmacros: the administrator's line \"%s\" must be kept once:\n%s",
          ADMIN_MACRO_LINE, fx->macros);
   CHECK (has_comment_containing (fx->macros, ADMIN_SIZE_LINE),
          "exim4.conf.localmacros: the administrator's \"%s\" must stay, commented out:\n%s",
          ADMIN_SIZE_LINE, fx->macros);
-  CHECK (count_lines (fx->macros, ADMIN_SIZE_LINE) == 0,
+  CHECK (test_count_lines (fx->macros, ADMIN_SIZE_LINE, FALSE) == 0,
          "exim4.conf.localmacros: \"%s\" still in force:\n%s", ADMIN_SIZE_LINE, fx->macros);
   CHECK (strstr (fx->macros, "Old Name") == NULL && strstr (fx->macros, "50M") == NULL,
          "exim4.conf.localmacros: the block of the earlier apply was not replaced:\n%s", fx->macros);
@@ -1295,7 +1283,7 @@ check_passwd (Fixture *fx)
     return;
 
   /* The administrator's line for another gateway is kept. */
-  CHECK (count_lines (fx->passwd, OTHER_GATEWAY ":" OTHER_GATEWAY_DATA) == 1,
+  CHECK (test_count_lines (fx->passwd, OTHER_GATEWAY ":" OTHER_GATEWAY_DATA, FALSE) == 1,
          "passwd.client: the line for %s must be kept once:\n%s", OTHER_GATEWAY, fx->passwd);
 
   if (auth)
@@ -1305,9 +1293,9 @@ check_passwd (Fixture *fx)
       else
         host_line = g_strdup_printf ("%s:%s:%s", host, tc->user, tc->password);
       star_line = g_strdup_printf ("*:%s:%s", tc->user, tc->password);
-      CHECK (count_lines (fx->passwd, host_line) == 1,
+      CHECK (test_count_lines (fx->passwd, host_line, FALSE) == 1,
              "passwd.client: expected the line \"%s\" once:\n%s", host_line, fx->passwd);
-      CHECK (count_lines (fx->passwd, star_line) == 1,
+      CHECK (test_count_lines (fx->passwd, star_line, FALSE) == 1,
              "passwd.client: expected the line \"%s\" once:\n%s", star_line, fx->passwd);
     }
   CHECK (count_passwd_entries (fx->passwd, host) == (auth ? 1 : 0),

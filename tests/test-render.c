@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "messagerie-render.h"
+#include "test-lines.h"
 
 static const char scribe_conf[] =
   "[general]\n"
@@ -127,41 +128,6 @@ contents (GPtrArray  *files,
 }
 
 static void
-assert_has_line (const char *text,
-                 const char *line)
-{
-  g_autofree char *needle = g_strdup_printf ("\n%s\n", line);
-  g_autofree char *haystack = g_strdup_printf ("\n%s", text);
-
-  if (strstr (haystack, needle) == NULL)
-    g_error ("line “%s” not found in:\n%s", line, text);
-}
-
-static void
-assert_no_line (const char *text,
-                const char *line)
-{
-  g_autofree char *needle = g_strdup_printf ("\n%s\n", line);
-  g_autofree char *haystack = g_strdup_printf ("\n%s", text);
-
-  if (strstr (haystack, needle) != NULL)
-    g_error ("line “%s” unexpectedly found in:\n%s", line, text);
-}
-
-static guint
-count_lines_starting (const char *text,
-                      const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = 0;
-
-  for (guint i = 0; lines[i]; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      n++;
-  return n;
-}
-
-static void
 test_file_set (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -231,8 +197,8 @@ test_update_conf (Fixture       *fixture,
 
       assert_has_line (text, configtype);
       assert_has_line (text, smarthost);
-      g_assert_cmpuint (count_lines_starting (text, "dc_smarthost="), ==, 1);
-      g_assert_cmpuint (count_lines_starting (text, "dc_eximconfig_configtype="), ==, 1);
+      g_assert_cmpuint (test_count_lines (text, "dc_smarthost=", TRUE), ==, 1);
+      g_assert_cmpuint (test_count_lines (text, "dc_eximconfig_configtype=", TRUE), ==, 1);
 
       /* Only a mail server receives mail for the domain. */
       if (g_str_equal (cases[i].module, "amon"))
@@ -331,7 +297,7 @@ test_macros (Fixture       *fixture,
       assert_has_line (text, "MAIN_TLS_ENABLE = yes");
       assert_has_line (text, "# (replaced by Messagerie) MESSAGE_SIZE_LIMIT = 5M");
       assert_has_line (text, "MESSAGE_SIZE_LIMIT = 10M");
-      g_assert_cmpuint (count_lines_starting (text, "MESSAGE_SIZE_LIMIT"), ==, 1);
+      g_assert_cmpuint (test_count_lines (text, "MESSAGE_SIZE_LIMIT", TRUE), ==, 1);
     }
 
   /* Relaying off: nothing about the gateway. */
