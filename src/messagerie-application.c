@@ -66,7 +66,7 @@ messagerie_application_activate (GApplication *app)
       settings = messagerie_settings_new ();
     }
 
-  window = GTK_WINDOW (messagerie_window_new (self, settings, self->root ? path : NULL));
+  window = GTK_WINDOW (messagerie_window_new (self, settings, self->root));
   if (error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Cannot read the settings: %s"), error->message);
@@ -97,8 +97,35 @@ quit_activated (GSimpleAction *action,
   g_list_free (windows);
 }
 
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  static const char *developers[] = { "The Messagerie team", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", _("Messagerie"),
+                        "application-icon", "fr.eole.Messagerie",
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Configure the mail service of the server: mail domain, "
+                                      "root’s addresses, SMTP gateway, anti-spam, POP/IMAP and "
+                                      "mailing lists."),
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* TRANSLATORS: your name, shown in the About window */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
 };
 
 static void

@@ -5,7 +5,10 @@
 #include <glib/gi18n.h>
 
 #include "messagerie-core.h"
+#include "messagerie-helper-client.h"
 #include "messagerie-window.h"
+
+#define SETTINGS_PATH "etc/messagerie/messagerie.conf"
 
 typedef enum {
   FIELD_SWITCH,
@@ -70,17 +73,30 @@ struct _MessagerieWindow
   AdwViewStack       *stack;
   AdwToastOverlay    *toast_overlay;
   AdwPreferencesPage *services_page;
+  GtkRevealer        *progress_revealer;
+  GtkLabel           *progress_label;
 
   /* The question asked when closing with unapplied changes, while shown. */
   GtkWidget          *close_dialog;
   /* Set once the user chose to discard them: the next close goes through. */
   gboolean            close_confirmed;
+  /* Set when the user chose to apply them: the window closes on success. */
+  gboolean            close_after_apply;
 
   /* Owned */
   MessagerieSettings *settings;   /* the working copy the rows edit */
-  MessagerieSettings *on_disk;    /* as loaded or last saved */
+  MessagerieSettings *on_disk;    /* as loaded or last applied */
   GPtrArray          *findings;
-  char               *save_path;  /* NULL: applying is not available */
+  /* The copy of the system the window works on, NULL for the system
+   * itself (through pkexec). */
+  char               *root;
+  char               *settings_path;
+  /* The messages of the helper's last failed run, by key: shown on their
+   * rows until the value is changed. */
+  GHashTable         *helper_errors;
+  /* Set while the helper runs. */
+  GCancellable       *helper_run;
+  GSettings          *state;      /* NULL without the installed schema */
 
   Field               fields[N_FIELDS];
   Mode                mode;
@@ -187,7 +203,11 @@ static MessagerieFinding *
 finding_for_key (MessagerieWindow *self,
                  const char       *key)
 {
-  MessagerieFinding *found = NULL;
+  MessagerieFinding *found = g_hash_table_lookup (self->helper_errors, key);
+
+  /* What the system refused weighs more than what the rules foresee. */
+  if (found != NULL)
+    return found;
 
   for (guint i = 0; i < self->findings->len; i++)
     {
@@ -204,6 +224,15 @@ finding_for_key (MessagerieWindow *self,
   return found;
 }
 
+/* An empty field nobody touched stays neutral until it is left or an
+ * apply is tried. */
+static gboolean
+field_held_back (Field *field)
+{
+  return field->info->kind == FIELD_ENTRY && !field->touched
+         && *gtk_editable_get_text (GTK_EDITABLE (field->row)) == '\0';
+}
+
 static void
 update_field (MessagerieWindow *self,
               Field            *field)
@@ -214,9 +243,7 @@ update_field (MessagerieWindow *self,
   gboolean warning;
   gboolean visible;
 
-  /* An empty field nobody touched stays neutral; Apply still counts it. */
-  if (field->info->kind == FIELD_ENTRY && !field->touched
-      && *gtk_editable_get_text (GTK_EDITABLE (field->row)) == '\0')
+  if (field_held_back (field))
     finding = NULL;
 
   error = finding && finding->severity == MESSAGERIE_SEVERITY_ERROR;
@@ -288,10 +315,30 @@ set_action_enabled (MessagerieWindow *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* Whether a row shows an error. An error on an empty field nobody touched
+ * is not shown yet, and does not keep Apply insensitive: trying to apply
+ * shows it (see apply_activated). */
+static gboolean
+error_shown (MessagerieWindow *self)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      Field *field = &self->fields[i];
+      MessagerieFinding *finding = finding_for_key (self, field->info->key);
+
+      if (finding != NULL && finding->severity == MESSAGERIE_SEVERITY_ERROR
+          && !field_held_back (field))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 refresh (MessagerieWindow *self)
 {
   gboolean changed;
+  gboolean busy = self->helper_run != NULL;
   AdwViewStackPage *page;
 
   g_clear_pointer (&self->findings, g_ptr_array_unref);
@@ -309,9 +356,9 @@ refresh (MessagerieWindow *self)
   update_rewrite_note (self);
 
   changed = !messagerie_settings_equal (self->settings, self->on_disk);
-  set_action_enabled (self, "apply",
-                      changed && !messagerie_findings_have_error (self->findings));
-  set_action_enabled (self, "revert", changed);
+  set_action_enabled (self, "apply", changed && !busy && !error_shown (self));
+  set_action_enabled (self, "revert", changed && !busy);
+  set_action_enabled (self, "restore", !busy);
 }
 
 static void
@@ -325,6 +372,12 @@ on_settings_changed (MessagerieSettings *settings,
     sync_field (self, field);
   else if (g_str_equal (key, "*"))
     sync_all (self);
+
+  /* A value changed answers what the helper said of it. */
+  if (g_str_equal (key, "*"))
+    g_hash_table_remove_all (self->helper_errors);
+  else
+    g_hash_table_remove (self->helper_errors, key);
 
   refresh (self);
 }
@@ -390,11 +443,222 @@ on_entry_changed (GtkEditable *editable,
       /* The password is no settings key and emits no signal. An empty
        * entry means that no new password was given. */
       messagerie_settings_set_password (self->settings, *text ? text : NULL);
+      g_hash_table_remove (self->helper_errors, "password");
       refresh (self);
       return;
     }
 
   messagerie_settings_set (self->settings, field->info->key, text);
+}
+
+/* The settings as the helper reads them: the file, and the password in a
+ * [secret] group only when one was typed. The bytes wipe themselves. */
+static void
+wipe_and_free (gpointer data)
+{
+  explicit_bzero (data, strlen (data));
+  g_free (data);
+}
+
+static GBytes *
+helper_input (MessagerieSettings *settings)
+{
+  g_autofree char *data = messagerie_settings_to_data (settings, NULL);
+  const char *password = messagerie_settings_get_password (settings);
+  GString *input = g_string_new (data);
+
+  if (password != NULL)
+    {
+      g_autoptr(GKeyFile) secret = g_key_file_new ();
+      char *group;
+
+      g_key_file_set_string (secret, "secret", "password", password);
+      group = g_key_file_to_data (secret, NULL, NULL);
+      g_string_append_c (input, '\n');
+      g_string_append (input, group);
+      wipe_and_free (group);
+    }
+
+  {
+    gsize length = input->len;
+    char *text = g_string_free (input, FALSE);
+
+    return g_bytes_new_with_free_func (text, length, wipe_and_free, text);
+  }
+}
+
+/* Reads the settings file again: after a failure, the window shows what
+ * the system holds, not what it hoped to write. */
+static MessagerieSettings *
+load_on_disk (MessagerieWindow *self)
+{
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!messagerie_settings_load_file (settings, self->settings_path, &error))
+    {
+      g_warning ("Cannot read %s again: %s", self->settings_path, error->message);
+      return messagerie_settings_copy (self->on_disk);
+    }
+
+  return g_steal_pointer (&settings);
+}
+
+static void
+set_busy (MessagerieWindow *self,
+          gboolean          busy)
+{
+  if (busy)
+    self->helper_run = g_cancellable_new ();
+  else
+    g_clear_object (&self->helper_run);
+
+  gtk_revealer_set_reveal_child (self->progress_revealer, busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !busy);
+  refresh (self);
+}
+
+static void
+on_helper_line (MessagerieReport     *report,
+                MessagerieReportLine  kind,
+                gpointer              user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+
+  if (kind == MESSAGERIE_REPORT_LINE_STEP)
+    gtk_label_set_text (self->progress_label, report->step_message);
+}
+
+static void
+show_message (MessagerieWindow *self,
+              const char       *heading,
+              const char       *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* What went wrong, said once: on the rows the helper named, else in a
+ * dialog. 126 is pkexec's "dismissed" and says nothing. */
+static void
+report_failure (MessagerieWindow *self,
+                MessagerieReport *report,
+                int               status,
+                const char       *heading)
+{
+  gboolean on_a_row = FALSE;
+
+  if (status == 126)
+    return;
+
+  if (status == 127)
+    {
+      show_message (self, _("Not authorized"),
+                    _("Your account is not allowed to change the mail configuration of this "
+                      "server. Ask an administrator of the server."));
+      return;
+    }
+
+  g_hash_table_remove_all (self->helper_errors);
+  for (guint i = 0; i < report->findings->len; i++)
+    {
+      MessagerieFinding *finding = g_ptr_array_index (report->findings, i);
+
+      if (finding->severity == MESSAGERIE_SEVERITY_ERROR && find_field (self, finding->key))
+        {
+          MessagerieFinding *copy = g_new0 (MessagerieFinding, 1);
+
+          copy->key = g_strdup (finding->key);
+          copy->rule = g_strdup (finding->rule);
+          copy->severity = finding->severity;
+          copy->message = g_strdup (finding->message);
+          g_hash_table_replace (self->helper_errors, copy->key, copy);
+          on_a_row = TRUE;
+        }
+    }
+
+  if (report->failed_key != NULL && find_field (self, report->failed_key))
+    {
+      MessagerieFinding *finding = g_new0 (MessagerieFinding, 1);
+
+      finding->key = g_strdup (report->failed_key);
+      finding->rule = g_strdup (report->failed_step);
+      finding->severity = MESSAGERIE_SEVERITY_ERROR;
+      finding->message = g_strdup (report->failed_message);
+      g_hash_table_replace (self->helper_errors, finding->key, finding);
+      on_a_row = TRUE;
+    }
+
+  if (on_a_row)
+    {
+      messagerie_window_show_toast (self, _("The server refused some values: see the fields "
+                                            "marked in red."));
+      return;
+    }
+
+  {
+    const char *body = report->failed_message ? report->failed_message
+                       : report->result_message ? report->result_message
+                       : report->other->len > 0 ? report->other->str
+                       : _("The helper ended without saying why.");
+    g_autofree char *text = NULL;
+
+    if (report->failed_step != NULL)
+      text = g_strdup_printf (_("%s\n\nStep at fault: %s. Every file was put back as it was."),
+                              body, report->failed_step);
+    show_message (self, heading, text ? text : body);
+  }
+}
+
+static void
+on_apply_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(MessagerieReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  report = messagerie_helper_run_finish (result, &status, &error);
+  set_busy (self, FALSE);
+
+  if (report == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot run the helper: %s"), error->message);
+
+      show_message (self, _("The changes were not applied"), text);
+      return;
+    }
+
+  if (status == 0 && messagerie_report_succeeded (report))
+    {
+      /* The password went to the server: the working copy forgets it. */
+      messagerie_settings_set_password (self->settings, NULL);
+      g_object_unref (self->on_disk);
+      self->on_disk = messagerie_settings_copy (self->settings);
+      g_hash_table_remove_all (self->helper_errors);
+      sync_all (self);
+      refresh (self);
+      messagerie_window_show_toast (self, g_str_equal (report->result, "unchanged")
+                                          ? _("The server already had this configuration.")
+                                          : _("The configuration has been applied."));
+      if (self->close_after_apply)
+        gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  self->close_after_apply = FALSE;
+
+  g_object_unref (self->on_disk);
+  self->on_disk = load_on_disk (self);
+  report_failure (self, report, status, _("The changes were not applied"));
+  refresh (self);
 }
 
 static void
@@ -403,27 +667,190 @@ apply_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) input = NULL;
 
-  if (self->save_path == NULL)
+  if (self->helper_run != NULL)
+    return;
+
+  /* Trying to apply shows the errors still held back on untouched
+   * fields, and goes no further while one stands. */
+  for (guint i = 0; i < N_FIELDS; i++)
+    self->fields[i].touched = TRUE;
+  refresh (self);
+  if (error_shown (self))
     {
-      messagerie_window_show_toast (self, _("Applying the changes is not available yet."));
+      messagerie_window_show_toast (self, _("Correct the fields marked in red first."));
       return;
     }
 
   messagerie_settings_normalize (self->settings);
-  if (!messagerie_settings_save_file (self->settings, self->save_path, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot save the settings: %s"), error->message);
+  input = helper_input (self->settings);
 
-      messagerie_window_show_toast (self, text);
+  gtk_label_set_text (self->progress_label, _("Applying the changes…"));
+  set_busy (self, TRUE);
+  messagerie_helper_run_async (self->root, TRUE, "apply", NULL, input, on_helper_line, self,
+                               self->helper_run, on_apply_done, g_object_ref (self));
+}
+
+typedef struct {
+  MessagerieWindow *window;
+  char             *name;
+} RestoreChoice;
+
+static void
+restore_choice_free (RestoreChoice *choice)
+{
+  g_object_unref (choice->window);
+  g_free (choice->name);
+  g_free (choice);
+}
+
+static void
+on_restore_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(MessagerieReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  report = messagerie_helper_run_finish (result, &status, &error);
+  set_busy (self, FALSE);
+
+  if (report == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot run the helper: %s"), error->message);
+
+      show_message (self, _("The configuration was not restored"), text);
       return;
     }
 
+  /* Either way the window shows what the system now holds. */
   g_object_unref (self->on_disk);
-  self->on_disk = messagerie_settings_copy (self->settings);
+  self->on_disk = load_on_disk (self);
+
+  if (status == 0 && messagerie_report_succeeded (report))
+    {
+      g_hash_table_remove_all (self->helper_errors);
+      set_working_copy (self, messagerie_settings_copy (self->on_disk));
+      messagerie_window_show_toast (self, _("The previous configuration has been restored."));
+      return;
+    }
+
+  report_failure (self, report, status, _("The configuration was not restored"));
   refresh (self);
-  messagerie_window_show_toast (self, _("The settings have been saved."));
+}
+
+static void
+on_restore_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     RestoreChoice    *choice)
+{
+  MessagerieWindow *self = choice->window;
+
+  if (!g_str_equal (response, "restore") || self->helper_run != NULL)
+    return;
+
+  gtk_label_set_text (self->progress_label, _("Restoring the previous configuration…"));
+  set_busy (self, TRUE);
+  messagerie_helper_run_async (self->root, TRUE, "restore", choice->name, NULL,
+                               on_helper_line, self, self->helper_run,
+                               on_restore_done, g_object_ref (self));
+}
+
+/* "2026-11-27T18:30:05+01:00" as people read a date. */
+static char *
+format_backup_date (const char *iso8601)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_iso8601 (iso8601, NULL);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (date == NULL)
+    return g_strdup (iso8601);
+
+  local = g_date_time_to_local (date);
+  /* TRANSLATORS: a date for g_date_time_format (), as in "27 November 2026 at 18:30" */
+  return g_date_time_format (local, _("%-d %B %Y at %H:%M"));
+}
+
+static void
+on_backups_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(MessagerieReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *body = NULL;
+  RestoreChoice *choice;
+  GtkWidget *dialog;
+  int status = -1;
+
+  report = messagerie_helper_run_finish (result, &status, &error);
+  set_busy (self, FALSE);
+
+  if (report == NULL || status != 0)
+    {
+      show_message (self, _("Cannot list the saved configurations"),
+                    report ? report->other->str : error->message);
+      return;
+    }
+
+  /* One line per backup, the newest first: NAME, date, number of files. */
+  lines = g_strsplit (report->other->str, "\n", 2);
+  if (lines[0] == NULL || (fields = g_strsplit (lines[0], "\t", 3))[0] == NULL
+      || fields[1] == NULL)
+    {
+      show_message (self, _("Nothing to restore"),
+                    _("No previous configuration has been kept yet: one is kept each time "
+                      "changes are applied."));
+      return;
+    }
+
+  date = format_backup_date (fields[1]);
+  body = g_strdup_printf (_("The files changed on %s will be put back as they were before, "
+                            "and the mail service reloaded. The current configuration is kept "
+                            "as well, so this can be undone."), date);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   _("Restore the previous configuration?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+
+  choice = g_new0 (RestoreChoice, 1);
+  choice->window = g_object_ref (self);
+  choice->name = g_strdup (fields[0]);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_restore_response), choice,
+                         (GClosureNotify) (void (*) (void)) restore_choice_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+restore_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+
+  if (self->helper_run != NULL)
+    return;
+
+  /* Listing needs no privilege: the names of the backups are their dates. */
+  gtk_label_set_text (self->progress_label, _("Looking for the previous configuration…"));
+  set_busy (self, TRUE);
+  messagerie_helper_run_async (self->root, FALSE, "backups", NULL, NULL, NULL, NULL,
+                               self->helper_run, on_backups_done, g_object_ref (self));
 }
 
 static void
@@ -454,6 +881,8 @@ mode_change_state (GSimpleAction *action,
     return;
 
   g_simple_action_set_state (action, state);
+  if (self->state != NULL)
+    g_settings_set_string (self->state, "mode", name);
   if (self->settings != NULL)
     refresh (self);
 }
@@ -470,7 +899,7 @@ can_apply (MessagerieWindow *self)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "apply");
 
-  return self->save_path != NULL && g_action_get_enabled (action);
+  return g_action_get_enabled (action);
 }
 
 static void
@@ -485,11 +914,27 @@ on_close_response (AdwMessageDialog *dialog,
     }
   else if (g_str_equal (response, "apply"))
     {
+      /* Closes once the changes are applied (see on_apply_done). */
+      self->close_after_apply = TRUE;
       g_action_group_activate_action (G_ACTION_GROUP (self), "apply", NULL);
-      /* Closes only when the changes were saved. */
-      if (!has_unapplied_changes (self))
-        gtk_window_close (GTK_WINDOW (self));
+      if (self->helper_run == NULL)
+        self->close_after_apply = FALSE;
     }
+}
+
+static void
+save_window_state (MessagerieWindow *self)
+{
+  int width, height;
+
+  if (self->state == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->state, "window-width", width);
+  g_settings_set_int (self->state, "window-height", height);
+  g_settings_set_boolean (self->state, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
 }
 
 static gboolean
@@ -498,8 +943,19 @@ messagerie_window_close_request (GtkWindow *window)
   MessagerieWindow *self = MESSAGERIE_WINDOW (window);
   GtkWidget *dialog;
 
+  /* The helper finishes its transaction whatever happens here; the window
+   * stays to say how it ended. */
+  if (self->helper_run != NULL)
+    {
+      messagerie_window_show_toast (self, _("Wait until the changes are applied."));
+      return TRUE;
+    }
+
   if (self->close_confirmed || !has_unapplied_changes (self))
-    return GTK_WINDOW_CLASS (messagerie_window_parent_class)->close_request (window);
+    {
+      save_window_state (self);
+      return GTK_WINDOW_CLASS (messagerie_window_parent_class)->close_request (window);
+    }
 
   if (self->close_dialog != NULL)
     {
@@ -537,8 +993,29 @@ messagerie_window_close_request (GtkWindow *window)
 static const GActionEntry win_actions[] = {
   { "apply", apply_activated, NULL, NULL, NULL, { 0 } },
   { "revert", revert_activated, NULL, NULL, NULL, { 0 } },
+  { "restore", restore_activated, NULL, NULL, NULL, { 0 } },
   { "mode", NULL, "s", "'normal'", mode_change_state, { 0 } },
 };
+
+static void
+on_entry_activated (AdwEntryRow *row,
+                    Field       *field)
+{
+  /* Enter moves on to the next field, as in a form. */
+  gtk_widget_child_focus (GTK_WIDGET (field->window), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+on_entry_leave (GtkEventControllerFocus *controller,
+                Field                   *field)
+{
+  if (field->touched)
+    return;
+
+  /* Left once, an empty field shows what it lacks. */
+  field->touched = TRUE;
+  refresh (field->window);
+}
 
 static void
 setup_fields (MessagerieWindow *self)
@@ -580,7 +1057,15 @@ setup_fields (MessagerieWindow *self)
 
         case FIELD_ENTRY:
         case FIELD_PASSWORD:
-          g_signal_connect (field->row, "changed", G_CALLBACK (on_entry_changed), field);
+          {
+            GtkEventController *focus = gtk_event_controller_focus_new ();
+
+            g_signal_connect (field->row, "changed", G_CALLBACK (on_entry_changed), field);
+            g_signal_connect (field->row, "entry-activated",
+                              G_CALLBACK (on_entry_activated), field);
+            g_signal_connect (focus, "leave", G_CALLBACK (on_entry_leave), field);
+            gtk_widget_add_controller (field->row, focus);
+          }
           break;
 
         default:
@@ -628,6 +1113,8 @@ messagerie_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->on_disk);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->helper_errors, g_hash_table_unref);
+  g_clear_object (&self->state);
 
   G_OBJECT_CLASS (messagerie_window_parent_class)->dispose (object);
 }
@@ -637,7 +1124,8 @@ messagerie_window_finalize (GObject *object)
 {
   MessagerieWindow *self = MESSAGERIE_WINDOW (object);
 
-  g_free (self->save_path);
+  g_free (self->root);
+  g_free (self->settings_path);
 
   G_OBJECT_CLASS (messagerie_window_parent_class)->finalize (object);
 }
@@ -658,6 +1146,8 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, services_page);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_label);
 
   for (guint i = 0; i < N_FIELDS; i++)
     {
@@ -673,29 +1163,60 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
     }
 }
 
+/* The mode and the window's size are remembered when the schema is
+ * installed (or found through GSETTINGS_SCHEMA_DIR); without it the window
+ * works the same and forgets them. */
+static void
+load_window_state (MessagerieWindow *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *mode = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "fr.eole.Messagerie", TRUE);
+  if (schema == NULL)
+    return;
+
+  self->state = g_settings_new_full (schema, NULL, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->state, "window-width"),
+                               g_settings_get_int (self->state, "window-height"));
+  if (g_settings_get_boolean (self->state, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  mode = g_settings_get_string (self->state, "mode");
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "mode",
+                                      g_variant_new_string (mode));
+}
+
 static void
 messagerie_window_init (MessagerieWindow *self)
 {
   self->mode = MODE_NORMAL;
+  self->helper_errors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                               (GDestroyNotify) messagerie_finding_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   setup_fields (self);
+  load_window_state (self);
 }
 
 MessagerieWindow *
 messagerie_window_new (MessagerieApplication *application,
                        MessagerieSettings    *settings,
-                       const char            *save_path)
+                       const char            *root)
 {
   MessagerieWindow *self;
 
   g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (MESSAGERIE_TYPE_WINDOW, "application", application, NULL);
-  self->save_path = g_strdup (save_path);
+  self->root = g_strdup (root);
+  self->settings_path = g_build_filename (root ? root : "/", SETTINGS_PATH, NULL);
   self->on_disk = messagerie_settings_copy (settings);
   set_working_copy (self, messagerie_settings_copy (settings));
 

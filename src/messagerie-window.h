@@ -11,9 +11,11 @@ G_BEGIN_DECLS
 #define MESSAGERIE_TYPE_WINDOW (messagerie_window_get_type ())
 G_DECLARE_FINAL_TYPE (MessagerieWindow, messagerie_window, MESSAGERIE, WINDOW, AdwApplicationWindow)
 
+/* A window on the configuration under @root, NULL for the system's own
+ * (applied through pkexec). */
 MessagerieWindow *messagerie_window_new        (MessagerieApplication *application,
                                                 MessagerieSettings    *settings,
-                                                const char            *save_path);
+                                                const char            *root);
 void              messagerie_window_show_toast (MessagerieWindow      *self,
                                                 const char            *text);
 

@@ -80,6 +80,31 @@ remove_tree (GFile *file)
   g_file_delete (file, NULL, NULL);
 }
 
+static GSettings *
+window_state (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "fr.eole.Messagerie", TRUE);
+  return schema ? g_settings_new_full (schema, NULL, NULL) : NULL;
+}
+
+static void
+reset_state (void)
+{
+  g_autoptr(GSettings) state = window_state ();
+
+  if (state != NULL)
+    {
+      g_settings_reset (state, "mode");
+      g_settings_reset (state, "window-width");
+      g_settings_reset (state, "window-height");
+      g_settings_reset (state, "window-maximized");
+    }
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -94,13 +119,27 @@ fixture_setup (Fixture       *f,
   f->root = g_dir_make_tmp ("messagerie-window-XXXXXX", &error);
   g_assert_no_error (error);
   dst = g_file_new_for_path (f->root);
+  /* Applying runs update-exim4.conf and exim on the copy: it needs the
+   * whole of Debian's exim4 configuration beneath the demo's files. */
+  if (g_file_test ("/etc/exim4/exim4.conf.template", G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GFile) system_exim = g_file_new_for_path ("/etc/exim4");
+      g_autoptr(GFile) root_exim = g_file_get_child (dst, "etc");
+      g_autoptr(GFile) root_exim4 = g_file_get_child (root_exim, "exim4");
+
+      copy_tree (system_exim, root_exim4);
+    }
   copy_tree (src, dst);
+
+  /* The memory backend lives as long as the process: every case starts
+   * from the defaults. */
+  reset_state ();
 
   f->conf = g_build_filename (f->root, SETTINGS_PATH, NULL);
   g_assert_true (messagerie_settings_load_file (settings, f->conf, &error));
   g_assert_no_error (error);
 
-  f->window = messagerie_window_new (NULL, settings, f->conf);
+  f->window = messagerie_window_new (NULL, settings, f->root);
   g_object_ref_sink (f->window);
   gtk_window_present (GTK_WINDOW (f->window));
   spin ();
@@ -254,6 +293,71 @@ apply_button (Fixture *f)
   return button;
 }
 
+/* The helper runs while "restore" is disabled. */
+static void
+wait_idle (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  spin ();
+  while (!action_enabled (f, "restore"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin ();
+}
+
+static char *
+root_file (Fixture    *f,
+           const char *path)
+{
+  g_autofree char *full = g_build_filename (f->root, path, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (full, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* The message dialog shown over the window, if any. */
+static AdwMessageDialog *
+message_dialog (Fixture *f)
+{
+  AdwMessageDialog *found = NULL;
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data)
+        && gtk_window_get_transient_for (l->data) == GTK_WINDOW (f->window))
+      found = l->data;
+  g_list_free (toplevels);
+
+  return found;
+}
+
+static void
+assert_no_dialog (Fixture *f)
+{
+  AdwMessageDialog *dialog = message_dialog (f);
+
+  if (dialog != NULL)
+    g_test_message ("unexpected dialog: %s — %s", adw_message_dialog_get_heading (dialog),
+                    adw_message_dialog_get_body (dialog));
+  g_assert_null (dialog);
+}
+
+static void
+answer (AdwMessageDialog *dialog,
+        const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  /* libadwaita 1.2 leaves closing to the caller of _response (). */
+  gtk_window_close (GTK_WINDOW (dialog));
+  spin ();
+}
+
 /* Cases */
 
 static const char *const entry_keys[] = {
@@ -316,23 +420,141 @@ test_error_and_apply (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (button));
 }
 
+static gboolean
+helper_available (void)
+{
+  if (g_getenv ("MESSAGERIE_HELPER") == NULL
+      || !g_file_test ("/etc/exim4/exim4.conf.template", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("needs the built helper (MESSAGERIE_HELPER) and exim4-config installed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
-test_apply_saves (Fixture       *f,
+test_apply_lands (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(MessagerieSettings) saved = messagerie_settings_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *mailname = NULL;
+
+  if (!helper_available ())
+    return;
 
   set_text (f, "mail_domain", "college.ac-test.fr");
   g_assert_true (action_enabled (f, "apply"));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
-  spin ();
+  /* The window stays alive while the helper runs: nothing to apply twice. */
+  g_assert_false (action_enabled (f, "apply"));
+  g_assert_false (action_enabled (f, "restore"));
+  wait_idle (f);
 
+  assert_no_dialog (f);
   g_assert_true (messagerie_settings_load_file (saved, f->conf, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (messagerie_settings_get (saved, "mail_domain"), ==, "college.ac-test.fr");
-  /* Saved: nothing left to apply. */
+  mailname = root_file (f, "etc/mailname");
+  g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
+  /* Applied: nothing left to apply. */
   g_assert_false (action_enabled (f, "apply"));
+  g_assert_false (action_enabled (f, "revert"));
+}
+
+static void
+test_apply_error_on_row (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (!helper_available ())
+    return;
+
+  /* No password typed and none on the server: only the helper, which
+   * reads passwd.client, can tell. */
+  {
+    g_autofree char *path = g_build_filename (f->root, "etc/exim4/passwd.client", NULL);
+
+    g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  }
+  before = root_file (f, "etc/exim4/passwd.client");
+  set_switch (f, "relay_enabled", TRUE);
+  set_text (f, "relay_host", "smtp.ac-test.fr");
+  set_switch (f, "relay_auth", TRUE);
+  set_text (f, "relay_user", "college");
+  g_assert_false (has_error (f, "password"));
+  g_assert_true (action_enabled (f, "apply"));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+
+  assert_no_dialog (f);
+  g_assert_true (has_error (f, "password"));
+  g_assert_true (caption_shown (f, "password"));
+  g_assert_false (action_enabled (f, "apply"));
+  after = root_file (f, "etc/exim4/passwd.client");
+  g_assert_cmpstr (before, ==, after);
+  /* The form keeps what was typed. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "relay_user"))), ==, "college");
+
+  /* Typing the password answers the server's objection. */
+  set_text (f, "password", "s3cret:pass");
+  g_assert_false (has_error (f, "password"));
+  g_assert_true (action_enabled (f, "apply"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  g_assert_false (has_error (f, "password"));
+  g_clear_pointer (&after, g_free);
+  after = root_file (f, "etc/exim4/passwd.client");
+  g_assert_nonnull (strstr (after, "smtp.ac-test.fr:college:s3cret:pass\n"));
+  /* Sent once: the row and the working copy forget it. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "password"))), ==, "");
+  g_assert_false (action_enabled (f, "apply"));
+}
+
+static void
+test_restore (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *mailname = NULL;
+  AdwMessageDialog *dialog;
+
+  if (!helper_available ())
+    return;
+
+  /* Nothing kept yet: said so, nothing run. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.restore", NULL);
+  wait_idle (f);
+  dialog = message_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_has_response (dialog, "restore"));
+  answer (dialog, "close");
+
+  original = root_file (f, "etc/mailname");
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  mailname = root_file (f, "etc/mailname");
+  g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.restore", NULL);
+  wait_idle (f);
+  dialog = message_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "restore"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  answer (dialog, "restore");
+  wait_idle (f);
+
+  g_clear_pointer (&mailname, g_free);
+  mailname = root_file (f, "etc/mailname");
+  g_assert_cmpstr (mailname, ==, original);
+  /* The window shows what the system holds again. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "mail_domain"))), ==,
+                   "monetab.ac-test.fr");
   g_assert_false (action_enabled (f, "revert"));
 }
 
@@ -450,13 +672,70 @@ test_untouched_empty_neutral (Fixture       *f,
   g_assert_true (shown (f, "relay_port"));
   g_assert_false (has_error (f, "relay_port"));
   g_assert_false (caption_shown (f, "relay_port"));
-  g_assert_false (action_enabled (f, "apply"));
 
-  /* Once touched and emptied again, the same rule shows. */
+  /* Trying to apply shows it, and goes no further. */
+  g_assert_true (action_enabled (f, "apply"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  spin ();
+  g_assert_true (has_error (f, "relay_port"));
+  g_assert_true (caption_shown (f, "relay_port"));
+  g_assert_false (action_enabled (f, "apply"));
+  g_assert_true (action_enabled (f, "restore"));
+}
+
+static void
+test_untouched_empty_left (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkWidget *port = row (f, "relay_port");
+
+  /* Touched and emptied again, the rule shows. */
+  set_combo (f, "relay_tls", "custom");
   set_text (f, "relay_port", "2");
   set_text (f, "relay_port", "");
   g_assert_true (has_error (f, "relay_port"));
   g_assert_true (caption_shown (f, "relay_port"));
+
+  /* Reverted, it is neutral again; left without typing, it shows. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.revert", NULL);
+  set_combo (f, "relay_tls", "custom");
+  g_assert_false (has_error (f, "relay_port"));
+  g_assert_true (gtk_widget_grab_focus (port));
+  spin ();
+  g_assert_true (gtk_widget_has_focus (gtk_root_get_focus (GTK_ROOT (f->window)))
+                 && gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), port));
+  g_assert_false (has_error (f, "relay_port"));
+  /* Enter moves on to the next field, which leaves this one. */
+  g_signal_emit_by_name (port, "entry-activated");
+  spin ();
+  g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), port));
+  g_assert_true (has_error (f, "relay_port"));
+}
+
+static void
+test_mode_remembered (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSettings) state = window_state ();
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+  g_autoptr(GError) error = NULL;
+  MessagerieWindow *second;
+
+  if (state == NULL)
+    {
+      g_test_skip ("the schema fr.eole.Messagerie is not found (GSETTINGS_SCHEMA_DIR)");
+      return;
+    }
+
+  set_mode (f, "expert");
+  g_assert_cmpstr (g_settings_get_string (state, "mode"), ==, "expert");
+
+  /* A new window opens in the mode the last one was left in. */
+  g_assert_true (messagerie_settings_load_file (settings, f->conf, &error));
+  second = g_object_ref_sink (messagerie_window_new (NULL, settings, f->root));
+  g_assert_true (gtk_widget_get_visible (messagerie_window_get_row (second, "rewrite_headers")));
+  gtk_window_destroy (GTK_WINDOW (second));
+  g_object_unref (second);
 }
 
 static void
@@ -483,12 +762,12 @@ test_language (Fixture       *f,
 
   if (language != NULL && g_str_has_prefix (language, "fr"))
     {
-      g_assert_cmpstr (label, ==, "Appliquer");
+      g_assert_cmpstr (label, ==, "A_ppliquer");
       g_assert_cmpstr (caption, !=, english);
     }
   else
     {
-      g_assert_cmpstr (label, ==, "Apply");
+      g_assert_cmpstr (label, ==, "_Apply");
       g_assert_cmpstr (caption, ==, english);
     }
 
@@ -637,13 +916,17 @@ main (int   argc,
   g_test_add ("/window/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("initial-state", test_initial_state);
   ADD ("error-and-apply", test_error_and_apply);
-  ADD ("apply-saves", test_apply_saves);
+  ADD ("apply-lands", test_apply_lands);
+  ADD ("apply-error-on-row", test_apply_error_on_row);
+  ADD ("restore", test_restore);
   ADD ("relay-switch", test_relay_switch);
   ADD ("relay-port", test_relay_port);
   ADD ("relay-auth", test_relay_auth);
   ADD ("modes", test_modes);
   ADD ("revert", test_revert);
   ADD ("untouched-empty-neutral", test_untouched_empty_neutral);
+  ADD ("untouched-empty-left", test_untouched_empty_left);
+  ADD ("mode-remembered", test_mode_remembered);
   ADD ("language", test_language);
   ADD ("close-unchanged", test_close_unchanged);
   ADD ("close-cancel", test_close_cancel);

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "messagerie-report.h"
+
+MessagerieReport *
+messagerie_report_new (void)
+{
+  MessagerieReport *report = g_new0 (MessagerieReport, 1);
+
+  report->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) messagerie_finding_free);
+  report->restored = g_ptr_array_new_with_free_func (g_free);
+  report->other = g_string_new (NULL);
+
+  return report;
+}
+
+void
+messagerie_report_free (MessagerieReport *report)
+{
+  if (report == NULL)
+    return;
+
+  g_free (report->step);
+  g_free (report->step_message);
+  g_ptr_array_unref (report->findings);
+  g_free (report->failed_step);
+  g_free (report->failed_key);
+  g_free (report->failed_message);
+  g_ptr_array_unref (report->restored);
+  g_free (report->result);
+  g_free (report->result_message);
+  g_string_free (report->other, TRUE);
+  g_free (report);
+}
+
+static void
+replace (char       **field,
+         const char  *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+static MessagerieReportLine
+add_other (MessagerieReport *report,
+           const char       *line)
+{
+  if (*line == '\0')
+    return MESSAGERIE_REPORT_LINE_OTHER;
+
+  if (report->other->len > 0)
+    g_string_append_c (report->other, '\n');
+  g_string_append (report->other, line);
+
+  return MESSAGERIE_REPORT_LINE_OTHER;
+}
+
+MessagerieReportLine
+messagerie_report_add_line (MessagerieReport *report,
+                            const char       *line)
+{
+  g_auto(GStrv) fields = NULL;
+  guint n;
+
+  g_return_val_if_fail (report != NULL, MESSAGERIE_REPORT_LINE_OTHER);
+  g_return_val_if_fail (line != NULL, MESSAGERIE_REPORT_LINE_OTHER);
+
+  fields = g_strsplit (line, "\t", 5);
+  n = g_strv_length (fields);
+
+  if (n == 3 && g_str_equal (fields[0], "step"))
+    {
+      replace (&report->step, fields[1]);
+      replace (&report->step_message, fields[2]);
+      return MESSAGERIE_REPORT_LINE_STEP;
+    }
+
+  if (n == 4 && (g_str_equal (fields[0], "error") || g_str_equal (fields[0], "warning")))
+    {
+      MessagerieFinding *finding = g_new0 (MessagerieFinding, 1);
+
+      finding->severity = g_str_equal (fields[0], "error") ? MESSAGERIE_SEVERITY_ERROR
+                                                           : MESSAGERIE_SEVERITY_WARNING;
+      finding->key = g_strdup (fields[1]);
+      finding->rule = g_strdup (fields[2]);
+      finding->message = g_strdup (fields[3]);
+      g_ptr_array_add (report->findings, finding);
+      return MESSAGERIE_REPORT_LINE_FINDING;
+    }
+
+  if (n == 4 && g_str_equal (fields[0], "failed"))
+    {
+      replace (&report->failed_step, fields[1]);
+      replace (&report->failed_key, g_str_equal (fields[2], "-") ? NULL : fields[2]);
+      replace (&report->failed_message, fields[3]);
+      return MESSAGERIE_REPORT_LINE_FAILED;
+    }
+
+  if (n == 2 && g_str_equal (fields[0], "restored"))
+    {
+      g_ptr_array_add (report->restored, g_strdup (fields[1]));
+      return MESSAGERIE_REPORT_LINE_RESTORED;
+    }
+
+  if (n == 3 && g_str_equal (fields[0], "result"))
+    {
+      replace (&report->result, fields[1]);
+      replace (&report->result_message, fields[2]);
+      return MESSAGERIE_REPORT_LINE_RESULT;
+    }
+
+  return add_other (report, line);
+}
+
+gboolean
+messagerie_report_succeeded (MessagerieReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  return g_strcmp0 (report->result, "ok") == 0 || g_strcmp0 (report->result, "unchanged") == 0;
+}

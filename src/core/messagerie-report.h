@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "messagerie-rules.h"
+
+G_BEGIN_DECLS
+
+/* What messagerie-helper apply and restore print, read back line by line
+ * (doc/helper-protocol.md). */
+typedef enum {
+  MESSAGERIE_REPORT_LINE_OTHER,     /* not of the protocol: an "Error: …" line */
+  MESSAGERIE_REPORT_LINE_STEP,
+  MESSAGERIE_REPORT_LINE_FINDING,
+  MESSAGERIE_REPORT_LINE_FAILED,
+  MESSAGERIE_REPORT_LINE_RESTORED,
+  MESSAGERIE_REPORT_LINE_RESULT,
+} MessagerieReportLine;
+
+typedef struct {
+  /* The step running, and its message for people. */
+  char      *step;
+  char      *step_message;
+  /* error and warning lines, as MessagerieFinding. */
+  GPtrArray *findings;
+  /* The step at fault: its id, the settings key or NULL, the message. */
+  char      *failed_step;
+  char      *failed_key;
+  char      *failed_message;
+  /* Paths put back. */
+  GPtrArray *restored;
+  /* "ok", "unchanged", "invalid"… or NULL when no result line came. */
+  char      *result;
+  char      *result_message;
+  /* Lines outside the protocol, joined by newlines. */
+  GString   *other;
+} MessagerieReport;
+
+MessagerieReport     *messagerie_report_new      (void);
+void                  messagerie_report_free     (MessagerieReport *report);
+MessagerieReportLine  messagerie_report_add_line (MessagerieReport *report,
+                                                  const char       *line);
+/* Whether the helper said it applied (or had nothing to apply). */
+gboolean              messagerie_report_succeeded (MessagerieReport *report);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieReport, messagerie_report_free)
+
+G_END_DECLS

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "messagerie-files.h"
+
+void
+messagerie_file_state_free (MessagerieFileState *state)
+{
+  if (state == NULL)
+    return;
+
+  /* passwd.client carries the relay password: every copy is wiped. */
+  if (state->data != NULL)
+    explicit_bzero (state->data, state->length);
+  g_free (state->data);
+  g_free (state->path);
+  g_free (state);
+}
+
+static void
+close_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+  *fd = -1;
+}
+
+/* The components of an absolute system path; "." and ".." never come from
+ * the helper's own paths, and are refused rather than resolved. */
+static char **
+split_path (const char  *path,
+            GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GPtrArray) components = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      if (*parts[i] == '\0')
+        continue;
+      if (g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                       _("The path %s is not allowed."), path);
+          return NULL;
+        }
+      g_ptr_array_add (components, g_strdup (parts[i]));
+    }
+
+  g_ptr_array_add (components, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&components), FALSE);
+}
+
+/* A macro, so that the compiler checks the format against its arguments. */
+#define set_errno_error(error, saved_errno, format, path) \
+  g_set_error ((error), G_IO_ERROR, g_io_error_from_errno (saved_errno), \
+               (format), (path), g_strerror (saved_errno))
+
+/* Whether @name in @dir_fd failed to open because it is a symbolic link:
+ * following it is what is refused, and the message says so. */
+static gboolean
+set_symlink_error (GError     **error,
+                   int          dir_fd,
+                   const char  *name,
+                   int          saved_errno,
+                   const char  *path)
+{
+  struct stat st;
+
+  if ((saved_errno == ELOOP || saved_errno == ENOTDIR) &&
+      fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
+                   _("%s is a symbolic link: Messagerie does not follow links there."), path);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Walks @components[0 .. @n - 1] down from @root_fd. */
+static int
+walk (int          root_fd,
+      char       **components,
+      guint        n,
+      gboolean     create,
+      guint        mode,
+      GError     **error)
+{
+  g_autoptr(GString) walked = g_string_new (NULL);
+  int fd = dup (root_fd);
+
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, _("Cannot open the folder %s: %s"), "/");
+      return -1;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      int next;
+
+      g_string_append_c (walked, '/');
+      g_string_append (walked, components[i]);
+
+      next = openat (fd, components[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (next < 0 && errno == ENOENT && create)
+        {
+          if (mkdirat (fd, components[i], mode) < 0 && errno != EEXIST)
+            {
+              set_errno_error (error, errno, _("Cannot create the folder %s: %s"), walked->str);
+              close_fd (&fd);
+              return -1;
+            }
+          next = openat (fd, components[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+
+      if (next < 0)
+        {
+          int saved_errno = errno;
+
+          if (!set_symlink_error (error, fd, components[i], saved_errno, walked->str))
+            set_errno_error (error, saved_errno, _("Cannot open the folder %s: %s"), walked->str);
+          close_fd (&fd);
+          return -1;
+        }
+
+      close_fd (&fd);
+      fd = next;
+    }
+
+  return fd;
+}
+
+/* The folder holding @path, and the name of @path in it. */
+static int
+open_parent (int          root_fd,
+             const char  *path,
+             gboolean     create,
+             guint        mode,
+             char       **name,
+             GError     **error)
+{
+  g_auto(GStrv) components = split_path (path, error);
+  guint n;
+  int fd;
+
+  if (components == NULL)
+    return -1;
+
+  n = g_strv_length (components);
+  if (n == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   _("The path %s is not allowed."), path);
+      return -1;
+    }
+
+  fd = walk (root_fd, components, n - 1, create, mode, error);
+  if (fd >= 0)
+    *name = g_strdup (components[n - 1]);
+  return fd;
+}
+
+int
+messagerie_dir_open (int          root_fd,
+                     const char  *path,
+                     gboolean     create,
+                     guint        mode,
+                     GError     **error)
+{
+  g_auto(GStrv) components = split_path (path, error);
+
+  if (components == NULL)
+    return -1;
+
+  return walk (root_fd, components, g_strv_length (components), create, mode, error);
+}
+
+gboolean
+messagerie_dir_sync (int          dir_fd,
+                     const char  *path,
+                     GError     **error)
+{
+  /* A rename or an unlink is durable only once its folder is. */
+  if (fsync (dir_fd) < 0)
+    {
+      set_errno_error (error, errno, _("Cannot write the folder %s to disk: %s"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_absent (GError *error)
+{
+  /* A folder on the way that is missing, or that is a file: the file
+   * cannot exist. */
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+}
+
+MessagerieFileState *
+messagerie_file_read (int          root_fd,
+                      const char  *path,
+                      GError     **error)
+{
+  g_autoptr(MessagerieFileState) state = g_new0 (MessagerieFileState, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  gsize allocated;
+  struct stat st;
+  int dir_fd;
+  int fd;
+
+  state->path = g_strdup (path);
+
+  dir_fd = open_parent (root_fd, path, FALSE, 0, &name, &local_error);
+  if (dir_fd < 0)
+    {
+      if (is_absent (local_error))
+        return g_steal_pointer (&state);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* O_NONBLOCK: a FIFO put in place of a file must not hang the helper;
+   * it is refused below, as anything but a regular file. */
+  fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        {
+          close_fd (&dir_fd);
+          return g_steal_pointer (&state);
+        }
+      if (!set_symlink_error (error, dir_fd, name, saved_errno, path))
+        set_errno_error (error, saved_errno, _("Cannot read %s: %s"), path);
+      close_fd (&dir_fd);
+      return NULL;
+    }
+  close_fd (&dir_fd);
+
+  if (fstat (fd, &st) < 0)
+    {
+      set_errno_error (error, errno, _("Cannot read %s: %s"), path);
+      close_fd (&fd);
+      return NULL;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("%s is not a regular file."), path);
+      close_fd (&fd);
+      return NULL;
+    }
+
+  allocated = MIN ((gsize) st.st_size, MESSAGERIE_FILES_MAX_SIZE) + 1;
+  data = g_malloc (allocated + 1);
+
+  for (;;)
+    {
+      ssize_t n;
+
+      if (length == allocated)
+        {
+          g_autofree char *old = data;
+
+          if (allocated > MESSAGERIE_FILES_MAX_SIZE)
+            {
+              explicit_bzero (data, length);
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("%s is larger than %d MiB."), path,
+                           MESSAGERIE_FILES_MAX_SIZE / (1024 * 1024));
+              close_fd (&fd);
+              return NULL;
+            }
+
+          /* The file grew while it was read: a copy that wipes the old
+           * buffer, rather than g_realloc, which would not. */
+          allocated *= 2;
+          data = g_malloc (allocated + 1);
+          memcpy (data, old, length);
+          explicit_bzero (old, length);
+        }
+
+      n = read (fd, data + length, allocated - length);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          explicit_bzero (data, length);
+          set_errno_error (error, errno, _("Cannot read %s: %s"), path);
+          close_fd (&fd);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      length += (gsize) n;
+    }
+
+  close_fd (&fd);
+
+  data[length] = '\0';
+  state->exists = TRUE;
+  state->data = g_steal_pointer (&data);
+  state->length = length;
+  state->mode = st.st_mode & 07777;
+  state->uid = st.st_uid;
+  state->gid = st.st_gid;
+
+  return g_steal_pointer (&state);
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        length)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+gboolean
+messagerie_file_write (int          root_fd,
+                       const char  *path,
+                       const char  *data,
+                       gsize        length,
+                       guint        mode,
+                       gboolean     set_owner,
+                       uid_t        uid,
+                       gid_t        gid,
+                       guint        dir_mode,
+                       GError     **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *temp = NULL;
+  int dir_fd;
+  int fd;
+
+  dir_fd = open_parent (root_fd, path, TRUE, dir_mode, &name, error);
+  if (dir_fd < 0)
+    return FALSE;
+
+  /* One fixed name per target: the helper holds the lock, so a file of
+   * that name can only be left over from a run that was killed. */
+  temp = g_strdup_printf (".%s.messagerie-tmp", name);
+  if (unlinkat (dir_fd, temp, 0) < 0 && errno != ENOENT)
+    {
+      set_errno_error (error, errno, _("Cannot write %s: %s"), path);
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  /* Created 0600, and its owner and mode set before anything is written:
+   * the password is never readable by anyone it is not meant for. */
+  fd = openat (dir_fd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, _("Cannot write %s: %s"), path);
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  if (set_owner && fchown (fd, uid, gid) < 0)
+    {
+      set_errno_error (error, errno, _("Cannot set the owner of %s: %s"), path);
+      goto fail;
+    }
+
+  if (fchmod (fd, mode) < 0 || !write_all (fd, data, length) || fsync (fd) < 0)
+    {
+      set_errno_error (error, errno, _("Cannot write %s: %s"), path);
+      goto fail;
+    }
+
+  if (close (fd) < 0)
+    {
+      fd = -1;
+      set_errno_error (error, errno, _("Cannot write %s: %s"), path);
+      goto fail;
+    }
+  fd = -1;
+
+  /* rename() replaces the name itself: a symbolic link there is replaced,
+   * never followed. */
+  if (renameat (dir_fd, temp, dir_fd, name) < 0)
+    {
+      set_errno_error (error, errno, _("Cannot replace %s: %s"), path);
+      goto fail;
+    }
+
+  if (!messagerie_dir_sync (dir_fd, path, error))
+    {
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  close_fd (&dir_fd);
+  return TRUE;
+
+fail:
+  close_fd (&fd);
+  unlinkat (dir_fd, temp, 0);
+  close_fd (&dir_fd);
+  return FALSE;
+}
+
+gboolean
+messagerie_file_remove (int          root_fd,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
+  gboolean ok;
+  int dir_fd;
+
+  dir_fd = open_parent (root_fd, path, FALSE, 0, &name, &local_error);
+  if (dir_fd < 0)
+    {
+      if (is_absent (local_error))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
+    {
+      set_errno_error (error, errno, _("Cannot remove %s: %s"), path);
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  ok = messagerie_dir_sync (dir_fd, path, error);
+  close_fd (&dir_fd);
+  return ok;
+}
+
+gboolean
+messagerie_file_rename (int          root_fd,
+                        const char  *from,
+                        const char  *to,
+                        GError     **error)
+{
+  g_autofree char *from_dir = g_path_get_dirname (from);
+  g_autofree char *to_dir = g_path_get_dirname (to);
+  g_autofree char *from_name = g_path_get_basename (from);
+  g_autofree char *name = NULL;
+  struct stat st;
+  gboolean ok = FALSE;
+  int dir_fd;
+  int fd;
+
+  g_return_val_if_fail (g_str_equal (from_dir, to_dir), FALSE);
+
+  dir_fd = open_parent (root_fd, to, FALSE, 0, &name, error);
+  if (dir_fd < 0)
+    return FALSE;
+
+  fd = openat (dir_fd, from_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (!set_symlink_error (error, dir_fd, from_name, saved_errno, from))
+        set_errno_error (error, saved_errno, _("Cannot read %s: %s"), from);
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  /* The program that wrote it did not necessarily sync it. */
+  if (fstat (fd, &st) < 0 || fsync (fd) < 0)
+    set_errno_error (error, errno, _("Cannot write %s: %s"), from);
+  else if (!S_ISREG (st.st_mode))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                 _("%s is not a regular file."), from);
+  else
+    ok = TRUE;
+  close_fd (&fd);
+
+  if (!ok)
+    {
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  if (renameat (dir_fd, from_name, dir_fd, name) < 0)
+    {
+      set_errno_error (error, errno, _("Cannot replace %s: %s"), to);
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  ok = messagerie_dir_sync (dir_fd, to, error);
+  close_fd (&dir_fd);
+  return ok;
+}
+
+gboolean
+messagerie_tree_remove_at (int          dir_fd,
+                           const char  *name,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  struct stat st;
+  struct dirent *entry;
+  DIR *dir;
+  int fd;
+
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    {
+      if (errno == ENOENT)
+        return TRUE;
+      set_errno_error (error, errno, _("Cannot remove %s: %s"), name);
+      return FALSE;
+    }
+
+  if (!S_ISDIR (st.st_mode))
+    {
+      if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
+        {
+          set_errno_error (error, errno, _("Cannot remove %s: %s"), name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || (dir = fdopendir (fd)) == NULL)
+    {
+      set_errno_error (error, errno, _("Cannot remove %s: %s"), name);
+      close_fd (&fd);
+      return FALSE;
+    }
+
+  /* The names first, then the removals: a folder is not changed while it
+   * is being read. */
+  entries = g_ptr_array_new_with_free_func (g_free);
+  while ((entry = readdir (dir)) != NULL)
+    if (!g_str_equal (entry->d_name, ".") && !g_str_equal (entry->d_name, ".."))
+      g_ptr_array_add (entries, g_strdup (entry->d_name));
+
+  for (guint i = 0; i < entries->len; i++)
+    if (!messagerie_tree_remove_at (dirfd (dir), g_ptr_array_index (entries, i), error))
+      {
+        closedir (dir);
+        return FALSE;
+      }
+  closedir (dir);
+
+  if (unlinkat (dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    {
+      set_errno_error (error, errno, _("Cannot remove %s: %s"), name);
+      return FALSE;
+    }
+
+  return TRUE;
+}

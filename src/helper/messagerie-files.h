@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sys/types.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* File operations of the helper, each relative to a directory descriptor
+ * (the root: "/" or the --root folder, or a backup folder) and a path
+ * written as on the system ("/etc/aliases"). No symbolic link is followed
+ * below that directory: not in a folder on the way, not in the file itself.
+ * Error messages name the path as given. */
+
+/* The largest file the helper reads: the configuration exim generates is
+ * about 80 KiB. */
+#define MESSAGERIE_FILES_MAX_SIZE (4 * 1024 * 1024)
+
+typedef struct {
+  char     *path;
+  gboolean  exists;
+  /* NUL-terminated for convenience; length excludes it. */
+  char     *data;
+  gsize     length;
+  guint     mode;   /* permission bits only */
+  uid_t     uid;
+  gid_t     gid;
+} MessagerieFileState;
+
+void                 messagerie_file_state_free (MessagerieFileState *state);
+
+/* The file at @path as it is: when it does not exist (nor a folder on the
+ * way to it), the state says so and this is not an error. A symbolic link,
+ * a folder or any other non-regular file is an error. */
+MessagerieFileState *messagerie_file_read       (int          root_fd,
+                                                 const char  *path,
+                                                 GError     **error);
+
+/* Replaces @path atomically: a temporary file beside it, owner and mode set
+ * before anything is written into it, fsync, rename over the target, fsync
+ * of the folder. Missing folders are made with @dir_mode. With @set_owner
+ * false, the file keeps the process's own user and group. */
+gboolean             messagerie_file_write      (int          root_fd,
+                                                 const char  *path,
+                                                 const char  *data,
+                                                 gsize        length,
+                                                 guint        mode,
+                                                 gboolean     set_owner,
+                                                 uid_t        uid,
+                                                 gid_t        gid,
+                                                 guint        dir_mode,
+                                                 GError     **error);
+
+/* Removes the file @path (a missing one is not an error), then fsyncs its
+ * folder. */
+gboolean             messagerie_file_remove     (int          root_fd,
+                                                 const char  *path,
+                                                 GError     **error);
+
+/* Renames @from over @to, both in the same folder, after an fsync of @from;
+ * then fsyncs the folder. */
+gboolean             messagerie_file_rename     (int          root_fd,
+                                                 const char  *from,
+                                                 const char  *to,
+                                                 GError     **error);
+
+/* Opens the folder @path, making it and the missing ones above with
+ * @mode when @create is set. Returns a descriptor, or -1. */
+int                  messagerie_dir_open        (int          root_fd,
+                                                 const char  *path,
+                                                 gboolean     create,
+                                                 guint        mode,
+                                                 GError     **error);
+
+gboolean             messagerie_dir_sync        (int          dir_fd,
+                                                 const char  *path,
+                                                 GError     **error);
+
+/* Removes @name in @dir_fd and, when it is a folder, everything in it. */
+gboolean             messagerie_tree_remove_at  (int          dir_fd,
+                                                 const char  *name,
+                                                 GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieFileState, messagerie_file_state_free)
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "messagerie-core.h"
+#include "messagerie-helper-codes.h"
+
+G_BEGIN_DECLS
+
+/* The last line of apply, restore and recover (doc/helper-protocol.md). */
+typedef enum {
+  MESSAGERIE_RESULT_OK,
+  MESSAGERIE_RESULT_UNCHANGED,
+  MESSAGERIE_RESULT_INVALID,
+  MESSAGERIE_RESULT_USAGE,
+  MESSAGERIE_RESULT_INPUT,
+  MESSAGERIE_RESULT_REFUSED,
+  MESSAGERIE_RESULT_FAILED,
+  MESSAGERIE_RESULT_BUSY,
+} MessagerieResult;
+
+typedef struct {
+  /* NULL: the system itself, under pkexec; services are reloaded. */
+  const char *root;
+  guint       lock_timeout;
+  /* Test hook, --root only: stop (SIGSTOP) right after this many files
+   * are renamed into place; 0 for never. */
+  guint       stop_after_write;
+} MessagerieTransactionOptions;
+
+/* The protocol's lines on standard output, one event each. */
+void        messagerie_protocol_step    (const char *id,
+                                         const char *message);
+/* Prints the result line (and, for a failure, the same message as an
+ * "Error:" line on standard error) and returns the exit code. */
+int         messagerie_protocol_result  (MessagerieResult  result,
+                                         const char       *message);
+
+/* Whether apply, restore and recover may run: as root through pkexec, or
+ * on a test root. */
+gboolean    messagerie_transaction_allowed (const MessagerieTransactionOptions *options);
+
+int         messagerie_transaction_apply   (const MessagerieTransactionOptions *options,
+                                            MessagerieSettings                 *settings);
+/* @name: a backup's name, NULL for the newest. */
+int         messagerie_transaction_restore (const MessagerieTransactionOptions *options,
+                                            const char                         *name);
+int         messagerie_transaction_recover (const MessagerieTransactionOptions *options);
+
+/* Prints one line per backup, newest first; returns an exit code. */
+int         messagerie_backups_list        (const char *root);
+gboolean    messagerie_backup_name_is_valid (const char *name);
+
+/* The current contents of the files the renderer reads, under @root (path
+ * → contents), read without following symbolic links. */
+GHashTable *messagerie_read_existing       (const char  *root,
+                                            GError     **error);
+
+G_END_DECLS

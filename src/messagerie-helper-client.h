@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "messagerie-core.h"
+
+G_BEGIN_DECLS
+
+/* Called in the caller's main context for each line the helper prints. */
+typedef void (*MessagerieHelperLineFunc) (MessagerieReport     *report,
+                                          MessagerieReportLine  kind,
+                                          gpointer              user_data);
+
+/* The helper's argument vector for @verb (and @argument, may be NULL): the
+ * helper run directly against @root; without a root, through pkexec by the
+ * exact path the polkit action names when @privileged, else directly. */
+GStrv             messagerie_helper_argv        (const char *root,
+                                                 gboolean    privileged,
+                                                 const char *verb,
+                                                 const char *argument);
+
+/* Runs the helper with @input (may be NULL) on its standard input, reading
+ * its report as it comes. */
+void              messagerie_helper_run_async   (const char               *root,
+                                                 gboolean                  privileged,
+                                                 const char               *verb,
+                                                 const char               *argument,
+                                                 GBytes                   *input,
+                                                 MessagerieHelperLineFunc  line_func,
+                                                 gpointer                  line_data,
+                                                 GCancellable             *cancellable,
+                                                 GAsyncReadyCallback       callback,
+                                                 gpointer                  user_data);
+/* The report, and the exit status in @exit_status (126 and 127 are
+ * pkexec's). NULL with @error set when the helper could not run. */
+MessagerieReport *messagerie_helper_run_finish  (GAsyncResult  *result,
+                                                 int           *exit_status,
+                                                 GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Opens the real window on a demo configuration and saves what it shows:
+ * each page, a page with validation errors, the narrow (360 px) and the
+ * dark style. Run by build-aux/screenshots under Xvfb, once per language.
+ *
+ *   screenshots ROOT OUTDIR PREFIX
+ *
+ * The pictures are rendered by GTK from the window itself, as a user would
+ * see it on screen (the same renderer, cairo, as under Xvfb). */
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "messagerie-core.h"
+#include "messagerie-window.h"
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  /* Let layout and the switcher's animations settle. */
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+}
+
+static void
+shoot (GtkWidget  *window,
+       const char *outdir,
+       const char *prefix,
+       const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", prefix, name);
+  g_autofree char *path = g_build_filename (outdir, file, NULL);
+  GtkNative *native = gtk_widget_get_native (window);
+  GskRenderer *renderer = gtk_native_get_renderer (native);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  spin (400);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert (node != NULL);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("Cannot write %s", path);
+  g_print ("%s (%d×%d)\n", path, width, height);
+}
+
+static void
+show_page (GtkWidget  *window,
+           const char *page)
+{
+  GtkWidget *row = messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                              g_str_equal (page, "services") ? "antispam"
+                                              : g_str_equal (page, "sending") ? "mail_domain"
+                                              : "relay_enabled");
+  GtkWidget *stack = gtk_widget_get_ancestor (row, ADW_TYPE_VIEW_STACK);
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), page);
+}
+
+static GtkWidget *
+open_window (const char *root,
+             int         width,
+             int         height)
+{
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+  g_autofree char *conf = g_build_filename (root, "etc/messagerie/messagerie.conf", NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  if (!messagerie_settings_load_file (settings, conf, &error))
+    g_error ("%s", error->message);
+
+  window = GTK_WIDGET (messagerie_window_new (NULL, settings, root));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (300);
+
+  return window;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *root, *outdir, *prefix;
+  g_autofree char *layout = NULL;
+  GtkWidget *window;
+
+  setlocale (LC_ALL, "");
+  messagerie_core_init_i18n ();
+  if (g_getenv ("MESSAGERIE_LOCALEDIR") != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MESSAGERIE_LOCALEDIR"));
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc != 4)
+    {
+      g_printerr ("Usage: %s ROOT OUTDIR PREFIX\n", argv[0]);
+      return 2;
+    }
+  root = argv[1];
+  outdir = argv[2];
+  prefix = argv[3];
+
+  gtk_init ();
+  adw_init ();
+
+  window = open_window (root, 960, 760);
+  show_page (window, "services");
+  shoot (window, outdir, prefix, "services");
+  show_page (window, "sending");
+  shoot (window, outdir, prefix, "sending");
+  show_page (window, "relay");
+  shoot (window, outdir, prefix, "relay");
+
+  /* Errors as an administrator would make them: a mail domain starting
+   * with the machine's name, an address without a domain, a custom port
+   * out of range. */
+  show_page (window, "sending");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                  "mail_domain")),
+                         "scribe.ac-test.fr");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                  "root_recipient")),
+                         "admin@");
+  shoot (window, outdir, prefix, "errors");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Expert mode, the relay page at its fullest. */
+  window = open_window (root, 960, 900);
+  gtk_widget_activate_action (window, "win.mode", "s", "expert");
+  show_page (window, "relay");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                        "relay_tls")), 4);
+  shoot (window, outdir, prefix, "relay-expert");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A phone-sized window: rows wrap, nothing is cut. With the window
+   * buttons of GNOME on Debian (button-layout 'appmenu:close'); with
+   * minimize and maximize as well, the French header bar needs 390 px. */
+  g_object_get (gtk_settings_get_default (), "gtk-decoration-layout", &layout, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  window = open_window (root, 360, 760);
+  show_page (window, "sending");
+  shoot (window, outdir, prefix, "narrow");
+  show_page (window, "relay");
+  shoot (window, outdir, prefix, "narrow-relay");
+  if (gtk_widget_get_width (window) > 360)
+    g_printerr ("The window is %d px wide, more than 360\n", gtk_widget_get_width (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  window = open_window (root, 960, 760);
+  show_page (window, "relay");
+  shoot (window, outdir, prefix, "dark");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return 0;
+}

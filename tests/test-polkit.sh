@@ -1,0 +1,460 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The helper through the real polkit and pkexec, as TAP (suite "polkit").
+#
+# It sets up what an installed Messagerie has: the built policy in
+# /usr/share/polkit-1/actions and the built helper at the exact path its
+# org.freedesktop.policykit.exec.path names (pkexec runs nothing else under
+# the action), a system D-Bus and polkitd (started only when none answers;
+# stopped at the end only when started here), two users and a polkit rule
+# that authorizes one and refuses the other (there is no logind here, so
+# no session is ever active and only rules or allow_any decide).
+#
+# Then, as those users:
+#   - messagerie-ok: pkexec HELPER apply < SETTINGS applies for real: exit 0,
+#     "result<TAB>ok", and the real /etc/mailname, /etc/exim4/passwd.client
+#     and /etc/messagerie/messagerie.conf hold what was sent on standard
+#     input (which pkexec passes on);
+#   - messagerie-no: pkexec exits 127 (not authorized), nothing changes;
+#   - messagerie-ok running the helper without pkexec: exit 4 (refused),
+#     nothing changes;
+#   - messagerie-ok: pkexec HELPER apply --root DIR: exit 4 (no path is
+#     accepted from pkexec's caller), nothing changes.
+#
+# Apply without --root writes the real system: this test saves every file
+# apply may touch first (/etc/exim4, /etc/mailname, /etc/aliases,
+# /etc/email-addresses, /etc/messagerie, /etc/dovecot/conf.d/99-messagerie.conf,
+# /var/lib/exim4, /var/backups/messagerie, /var/lib/messagerie) and puts
+# them back exactly (contents, modes, owners, times; what did not exist is
+# removed) — checked as the last case — then removes the users, the rule,
+# the policy and the helper it installed (putting back any that were there).
+#
+# Needs root, polkitd, pkexec, dbus, exim4. Environment: MESSAGERIE_HELPER
+# (the built helper) and MESSAGERIE_POLICY (the built .policy), required.
+
+set -u
+
+helper_built=${MESSAGERIE_HELPER:-}
+policy_built=${MESSAGERIE_POLICY:-}
+srcdir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+action=fr.eole.messagerie.apply
+policy_installed=/usr/share/polkit-1/actions/fr.eole.messagerie.policy
+rules_file=/etc/polkit-1/rules.d/50-messagerie-test.rules
+user_ok=messagerie-ok
+user_no=messagerie-no
+python=/usr/bin/python3
+
+# What apply may write (SPEC §5, doc/helper-protocol.md), saved and restored.
+saved_paths=(
+  /etc/exim4
+  /etc/mailname
+  /etc/aliases
+  /etc/email-addresses
+  /etc/messagerie
+  /etc/dovecot/conf.d/99-messagerie.conf
+  /var/lib/exim4
+  /var/backups/messagerie
+  /var/lib/messagerie
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "1..0 # SKIP needs root: installs a polkit policy, a rule, test users, and applies to the real /etc"
+  exit 0
+fi
+
+n=0
+failed=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag () { sed 's/^/# /' "$@" >&2; }
+plan=9
+echo "1..$plan"
+# bail REASON: the remaining cases cannot run (setup failed).
+bail () {
+  echo "$1" | diag
+  while [ "$n" -lt "$plan" ]; do not_ok "not run: $1"; done
+  exit 1
+}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/messagerie-polkit.XXXXXX") || exit 1
+chmod 0755 "$work"
+
+# ---------------------------------------------------------------------------
+# Cleanup: everything this script changed, in reverse order. Each step runs
+# once, whether the script ends normally or not.
+
+bus_pid=
+polkitd_pid=
+installed=()      # "path" of files installed here, with a backup in $work/installed/ when one was there
+created_tops=()   # directories created here to install them
+users_created=()
+snapshot_taken=
+restored=
+
+stop_pid () {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+
+# The top-most ancestor of $1 that does not exist ($1 itself when its
+# parent exists; empty when $1 exists).
+missing_top () {
+  local p=$1 top=
+  while [ -n "$p" ] && [ "$p" != / ] && [ ! -e "$p" ] && [ ! -L "$p" ]; do
+    top=$p
+    p=$(dirname "$p")
+  done
+  echo "$top"
+}
+
+restore_real_files () {
+  local p top status=0
+  [ -n "$snapshot_taken" ] && [ -z "$restored" ] || return 0
+  restored=1
+  for p in "${saved_paths[@]}"; do
+    top=$(cat "$work/missing.$(echo "$p" | tr / _)" 2>/dev/null)
+    if [ -n "$top" ]; then
+      rm -rf -- "$top"
+    else
+      rm -rf -- "$p"
+    fi
+  done
+  if [ -s "$work/saved.list" ]; then
+    tar -C / -xpf "$work/saved.tar" --numeric-owner --xattrs --acls --same-owner || status=1
+  fi
+  # A running exim must drop the configuration of the test.
+  if [ -f /run/exim4/exim.pid ] && kill -0 "$(cat /run/exim4/exim.pid)" 2>/dev/null; then
+    kill -HUP "$(cat /run/exim4/exim.pid)"
+  fi
+  return $status
+}
+
+cleanup () {
+  local i entry
+  restore_real_files || echo "# restoring the saved files FAILED: they are in $work/saved.tar" >&2
+  rm -f "$rules_file"
+  for ((i = ${#installed[@]} - 1; i >= 0; i--)); do
+    entry=${installed[i]}
+    if [ -e "$work/installed/$(echo "$entry" | tr / _)" ]; then
+      cp -a "$work/installed/$(echo "$entry" | tr / _)" "$entry"
+    else
+      rm -f "$entry"
+    fi
+  done
+  for ((i = ${#created_tops[@]} - 1; i >= 0; i--)); do
+    rm -rf -- "${created_tops[i]}"
+  done
+  for entry in "${users_created[@]}"; do
+    userdel "$entry" 2>/dev/null
+  done
+  # polkitd before the bus it is on.
+  stop_pid "$polkitd_pid"
+  stop_pid "$bus_pid"
+  if [ -n "$bus_pid" ]; then
+    rm -f /run/dbus/pid
+  fi
+  if [ -n "${MESSAGERIE_KEEP_TMP:-}" ]; then
+    echo "# kept $work" >&2
+  else
+    rm -rf -- "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# install_file SOURCE DEST MODE: puts SOURCE at DEST, keeping what was
+# there for the cleanup.
+install_file () {
+  local src=$1 dest=$2 mode=$3 top
+  mkdir -p "$work/installed"
+  if [ -e "$dest" ]; then
+    cp -a "$dest" "$work/installed/$(echo "$dest" | tr / _)"
+  else
+    top=$(missing_top "$(dirname "$dest")")
+    [ -z "$top" ] || created_tops+=("$top")
+  fi
+  installed+=("$dest")
+  install -D -m "$mode" -o root -g root "$src" "$dest"
+}
+
+# ---------------------------------------------------------------------------
+# Prerequisites
+
+missing=()
+for prog in pkexec pkaction pkcheck dbus-daemon dbus-send gdbus runuser useradd userdel tar; do
+  command -v "$prog" >/dev/null || missing+=("$prog not found")
+done
+[ -x /usr/lib/polkit-1/polkitd ] || missing+=("/usr/lib/polkit-1/polkitd not found (package polkitd)")
+[ -u "$(command -v pkexec 2>/dev/null || echo /usr/bin/pkexec)" ] || missing+=("pkexec is not setuid root")
+[ -n "$helper_built" ] && [ -x "$helper_built" ] || missing+=("MESSAGERIE_HELPER is not the built helper ('$helper_built')")
+[ -n "$policy_built" ] && [ -f "$policy_built" ] || missing+=("MESSAGERIE_POLICY is not the built policy ('$policy_built')")
+[ "${#missing[@]}" -eq 0 ] || bail "$(printf '%s; ' "${missing[@]}")"
+
+# The exec.path the built policy names: where pkexec will look for the helper.
+exec_path=$("$python" - "$policy_built" "$action" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+for a in root.iter('action'):
+    if a.get('id') == sys.argv[2]:
+        for an in a.iter('annotate'):
+            if an.get('key') == 'org.freedesktop.policykit.exec.path':
+                print(an.text.strip())
+EOF
+)
+case $exec_path in
+  /*) ;;
+  *) bail "the built policy names no absolute exec.path for $action ('$exec_path')" ;;
+esac
+echo "# exec.path of the built policy: $exec_path" >&2
+
+# ---------------------------------------------------------------------------
+# System bus and polkitd (TESTING.md: no systemd here)
+
+bus_answers () {
+  dbus-send --system --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId >/dev/null 2>&1
+}
+if ! bus_answers; then
+  rm -f /run/dbus/pid /run/dbus/system_bus_socket
+  mkdir -p /run/dbus
+  bus_pid=$(dbus-daemon --system --fork --print-pid 2>"$work/dbus.log" | head -n 1)
+  for i in $(seq 50); do bus_answers && break; sleep 0.1; done
+  bus_answers || { diag "$work/dbus.log"; bail "the system bus does not answer"; }
+  echo "# started a system bus, PID $bus_pid" >&2
+fi
+
+polkit_on_bus () {
+  gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.NameHasOwner org.freedesktop.PolicyKit1 2>/dev/null | grep -q true
+}
+if ! polkit_on_bus; then
+  /usr/lib/polkit-1/polkitd --no-debug >"$work/polkitd.log" 2>&1 </dev/null &
+  polkitd_pid=$!
+  gdbus wait --system --timeout 10 org.freedesktop.PolicyKit1 >/dev/null 2>&1
+  polkit_on_bus || { diag "$work/polkitd.log"; bail "polkitd did not come up on the system bus"; }
+  echo "# started polkitd, PID $polkitd_pid" >&2
+fi
+
+# ---------------------------------------------------------------------------
+# The policy and the helper, where an installation puts them
+
+install_file "$policy_built" "$policy_installed" 0644
+install_file "$helper_built" "$exec_path" 0755
+
+# 1. polkit reads the action (within about a second of the file appearing).
+for i in $(seq 100); do
+  pkaction --action-id "$action" --verbose >"$work/pkaction" 2>&1 && break
+  sleep 0.1
+done
+# "  annotation:        org.freedesktop.policykit.exec.path -> PATH"
+seen_path=$(sed -n 's/^ *annotation: *org\.freedesktop\.policykit\.exec\.path -> //p' "$work/pkaction")
+if [ "$seen_path" = "$exec_path" ] && [ -x "$seen_path" ] && cmp -s "$seen_path" "$helper_built"; then
+  ok "pkaction shows $action, exec.path $seen_path: the installed helper"
+else
+  not_ok "pkaction shows $action with exec.path = the installed helper $exec_path"
+  diag "$work/pkaction"
+fi
+
+# ---------------------------------------------------------------------------
+# Users and the rule
+
+for u in "$user_ok" "$user_no"; do
+  if ! id -u "$u" >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$u" ||
+      bail "useradd $u failed"
+  fi
+  # Created here or left by an interrupted run: removed at the end.
+  users_created+=("$u")
+done
+
+mkdir -p "$(dirname "$rules_file")"
+cat >"$rules_file" <<EOF
+// Test rule of Messagerie (tests/test-polkit.sh), removed when it ends.
+polkit.addRule(function(action, subject) {
+    if (action.id == "$action") {
+        if (subject.user == "$user_ok")
+            return polkit.Result.YES;
+        if (subject.user == "$user_no")
+            return polkit.Result.NO;
+    }
+});
+EOF
+chmod 0644 "$rules_file"
+
+# 2. polkit applies the rule (it reloads rules.d within about a second).
+pkcheck_as () {
+  runuser -u "$1" -- /bin/sh -c 'exec pkcheck --action-id "$1" --process $$' sh "$action" >/dev/null 2>&1
+}
+for i in $(seq 100); do
+  pkcheck_as "$user_ok" && break
+  sleep 0.1
+done
+if pkcheck_as "$user_ok" && ! pkcheck_as "$user_no"; then
+  ok "polkit authorizes $user_ok and refuses $user_no for $action (rule $rules_file)"
+else
+  not_ok "polkit authorizes $user_ok and refuses $user_no for $action"
+  { echo "pkcheck as $user_ok:"; runuser -u "$user_ok" -- /bin/sh -c 'pkcheck --action-id "$1" --process $$' sh "$action" 2>&1
+    echo "pkcheck as $user_no:"; runuser -u "$user_no" -- /bin/sh -c 'pkcheck --action-id "$1" --process $$' sh "$action" 2>&1
+  } | diag
+fi
+
+# ---------------------------------------------------------------------------
+# The real files, saved
+
+fingerprint () {
+  local p
+  for p in "${saved_paths[@]}"; do
+    if [ -e "$p" ] || [ -L "$p" ]; then
+      find "$p" -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort
+      find "$p" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+    else
+      echo "absent $p"
+    fi
+  done
+}
+
+: >"$work/saved.list"
+for p in "${saved_paths[@]}"; do
+  if [ -e "$p" ] || [ -L "$p" ]; then
+    echo "${p#/}" >>"$work/saved.list"
+  else
+    missing_top "$p" >"$work/missing.$(echo "$p" | tr / _)"
+  fi
+done
+if [ -s "$work/saved.list" ]; then
+  tar -C / -cpf "$work/saved.tar" --numeric-owner --xattrs --acls -T "$work/saved.list" 2>"$work/tar.log" ||
+    { diag "$work/tar.log"; bail "could not save the real files: nothing applied"; }
+fi
+snapshot_taken=1
+fingerprint >"$work/before"
+echo "# saved: $(tr '\n' ' ' <"$work/saved.list")" >&2
+
+# ---------------------------------------------------------------------------
+# The settings sent: the Amon demo (no mail server, so no services are
+# touched) with a gateway, authentication, and values to find on disk.
+
+token=polkit-$$-$RANDOM
+mail_domain=polkit-test.messagerie.test
+relay_user=$token@$mail_domain
+relay_password="pw-$token:^x"
+sed -e "s|^mail_domain=.*|mail_domain=$mail_domain|" \
+    -e "s|^root_sender=.*|root_sender=root-sender@$mail_domain|" \
+    -e "s|^root_recipient=.*|root_recipient=admin@example.org|" \
+    -e "s|^relay_host=.*|relay_host=smtp.messagerie.test|" \
+    -e "s|^relay_tls=.*|relay_tls=port-587|" \
+    -e "s|^relay_auth=.*|relay_auth=true|" \
+    -e "s|^relay_user=.*|relay_user=$relay_user|" \
+    -e "s|^demo_note=.*|demo_note=$token|" \
+    "$srcdir/data/demo/amon/etc/messagerie/messagerie.conf" >"$work/settings.conf"
+{ cat "$work/settings.conf"; printf '\n[secret]\npassword=%s\n' "$relay_password"; } >"$work/settings"
+chmod 0644 "$work/settings"
+
+# run_as USER OUT COMMAND...: runs COMMAND as USER with the settings on
+# standard input (runuser keeps it; pkexec passes it to the helper); sets rc.
+run_as () {
+  local user=$1 out=$2
+  shift 2
+  rc=0
+  (cd / && runuser -u "$user" -- "$@" <"$work/settings" >"$out" 2>"$out.err") || rc=$?
+}
+
+show_run () {
+  echo "exit $rc; standard output:"
+  cat "$1"
+  echo "standard error:"
+  cat "$1.err"
+}
+
+# 3–4. Authorized: applied for real.
+run_as "$user_ok" "$work/ok.out" pkexec --disable-internal-agent "$exec_path" apply
+last=$(tail -n 1 "$work/ok.out")
+if [ "$rc" -eq 0 ] && [ "${last%%$'\t'*}" = result ] && [ "$(echo "$last" | cut -f 2)" = ok ]; then
+  ok "$user_ok: pkexec $exec_path apply exits 0: $(echo "$last" | cut -f 2-)"
+else
+  not_ok "$user_ok: pkexec $exec_path apply exits 0 with result ok"
+  show_run "$work/ok.out" | diag
+fi
+
+written=()
+[ "$(head -n 1 /etc/mailname 2>/dev/null)" = "$mail_domain" ] || written+=("/etc/mailname is '$(head -n 1 /etc/mailname 2>/dev/null)', expected '$mail_domain'")
+grep -qxF "demo_note=$token" /etc/messagerie/messagerie.conf 2>/dev/null ||
+  written+=("/etc/messagerie/messagerie.conf does not have demo_note=$token")
+grep -qxF "smtp.messagerie.test:$relay_user:$relay_password" /etc/exim4/passwd.client 2>/dev/null ||
+  written+=("/etc/exim4/passwd.client has no line for smtp.messagerie.test with the user and the password sent")
+grep -q "smtp.messagerie.test::587" /var/lib/exim4/config.autogenerated 2>/dev/null ||
+  written+=("/var/lib/exim4/config.autogenerated does not route to smtp.messagerie.test::587")
+if [ "${#written[@]}" -eq 0 ]; then
+  ok "$user_ok: the real /etc/mailname, messagerie.conf, passwd.client and exim's configuration hold what was sent on standard input"
+else
+  not_ok "$user_ok: the real files hold what was sent on standard input"
+  printf '%s\n' "${written[@]}" | diag
+fi
+
+fingerprint >"$work/after-ok"
+
+# unchanged WHAT: a case that must leave the real files as they are.
+unchanged () {
+  fingerprint >"$work/now"
+  if cmp -s "$work/after-ok" "$work/now"; then
+    return 0
+  fi
+  echo "$1 changed the real files:" | diag
+  diff "$work/after-ok" "$work/now" | head -n 40 | diag
+  return 1
+}
+
+# 5. Refused by polkit.
+run_as "$user_no" "$work/no.out" pkexec --disable-internal-agent "$exec_path" apply
+if [ "$rc" -eq 127 ] && unchanged "$user_no's pkexec"; then
+  ok "$user_no: pkexec exits 127 (not authorized), nothing changed"
+else
+  not_ok "$user_no: pkexec exits 127 (not authorized) and nothing changes"
+  show_run "$work/no.out" | diag
+fi
+
+# 6. The helper without pkexec, as an ordinary user.
+run_as "$user_ok" "$work/direct.out" "$exec_path" apply
+last=$(tail -n 1 "$work/direct.out")
+if [ "$rc" -eq 4 ] && [ "$(echo "$last" | cut -f 1,2)" = "$(printf 'result\trefused')" ] && unchanged "the helper run directly"; then
+  ok "$user_ok: the helper run without pkexec exits 4, result refused, nothing changed"
+else
+  not_ok "$user_ok: the helper run without pkexec exits 4 (refused) and nothing changes"
+  show_run "$work/direct.out" | diag
+fi
+
+# 7. No path from pkexec's caller.
+other_root=$work/not-a-root
+run_as "$user_ok" "$work/root.out" pkexec --disable-internal-agent "$exec_path" --root "$other_root" apply
+last=$(tail -n 1 "$work/root.out")
+if [ "$rc" -eq 4 ] && [ ! -e "$other_root" ] && unchanged "pkexec with --root"; then
+  ok "$user_ok: pkexec $exec_path --root DIR apply exits 4 (refused), nothing written"
+else
+  not_ok "$user_ok: pkexec $exec_path --root DIR apply exits 4 (refused) and writes nothing"
+  show_run "$work/root.out" | diag
+  [ ! -e "$other_root" ] || echo "$other_root was created" | diag
+fi
+
+# 8. Same, with the option after the verb.
+run_as "$user_ok" "$work/root2.out" pkexec --disable-internal-agent "$exec_path" apply --root "$other_root"
+if [ "$rc" -eq 4 ] && [ ! -e "$other_root" ] && unchanged "pkexec with apply --root"; then
+  ok "$user_ok: pkexec $exec_path apply --root DIR exits 4 (refused), nothing written"
+else
+  not_ok "$user_ok: pkexec $exec_path apply --root DIR exits 4 (refused) and writes nothing"
+  show_run "$work/root2.out" | diag
+fi
+
+# 9. Everything put back as it was.
+if restore_real_files && fingerprint >"$work/after" && cmp -s "$work/before" "$work/after"; then
+  ok "the real files are restored exactly (contents, modes, owners, times)"
+else
+  not_ok "the real files are restored exactly"
+  diff "$work/before" "$work/after" | head -n 40 | diag
+fi
+
+[ "$failed" -eq 0 ]

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The helper's report read back line by line (doc/helper-protocol.md). */
+
+#include "messagerie-core.h"
+
+static void
+test_success (void)
+{
+  g_autoptr(MessagerieReport) report = messagerie_report_new ();
+
+  g_assert_cmpint (messagerie_report_add_line (report, "step\tvalidate\tChecking the settings"),
+                   ==, MESSAGERIE_REPORT_LINE_STEP);
+  g_assert_cmpstr (report->step, ==, "validate");
+  g_assert_cmpstr (report->step_message, ==, "Checking the settings");
+  g_assert_cmpint (messagerie_report_add_line (report, "warning\trelay_port\tW5\tUnusual port"),
+                   ==, MESSAGERIE_REPORT_LINE_FINDING);
+  g_assert_false (messagerie_report_succeeded (report));
+  g_assert_cmpint (messagerie_report_add_line (report, "result\tok\tApplied"),
+                   ==, MESSAGERIE_REPORT_LINE_RESULT);
+  g_assert_true (messagerie_report_succeeded (report));
+  g_assert_cmpuint (report->findings->len, ==, 1);
+  g_assert_cmpint (((MessagerieFinding *) report->findings->pdata[0])->severity, ==,
+                   MESSAGERIE_SEVERITY_WARNING);
+  g_assert_cmpstr (report->other->str, ==, "");
+}
+
+static void
+test_failure (void)
+{
+  g_autoptr(MessagerieReport) report = messagerie_report_new ();
+  MessagerieFinding *finding;
+
+  messagerie_report_add_line (report, "error\tmail_domain\tE2\tStarts with the machine name");
+  messagerie_report_add_line (report, "failed\trender\tpassword\tNo password");
+  messagerie_report_add_line (report, "restored\t/etc/mailname");
+  messagerie_report_add_line (report, "Error: something else");
+  messagerie_report_add_line (report, "");
+  messagerie_report_add_line (report, "result\tfailed\tNothing was changed");
+
+  g_assert_false (messagerie_report_succeeded (report));
+  g_assert_cmpstr (report->result, ==, "failed");
+  g_assert_cmpstr (report->result_message, ==, "Nothing was changed");
+  finding = report->findings->pdata[0];
+  g_assert_cmpint (finding->severity, ==, MESSAGERIE_SEVERITY_ERROR);
+  g_assert_cmpstr (finding->key, ==, "mail_domain");
+  g_assert_cmpstr (finding->rule, ==, "E2");
+  g_assert_cmpstr (report->failed_step, ==, "render");
+  g_assert_cmpstr (report->failed_key, ==, "password");
+  g_assert_cmpstr (report->failed_message, ==, "No password");
+  g_assert_cmpuint (report->restored->len, ==, 1);
+  g_assert_cmpstr (report->restored->pdata[0], ==, "/etc/mailname");
+  g_assert_cmpstr (report->other->str, ==, "Error: something else");
+}
+
+static void
+test_malformed (void)
+{
+  g_autoptr(MessagerieReport) report = messagerie_report_new ();
+
+  /* Wrong field counts are no protocol lines: kept for people to read. */
+  g_assert_cmpint (messagerie_report_add_line (report, "result\tok"), ==,
+                   MESSAGERIE_REPORT_LINE_OTHER);
+  g_assert_cmpint (messagerie_report_add_line (report, "failed\tcheck\t-"), ==,
+                   MESSAGERIE_REPORT_LINE_OTHER);
+  g_assert_cmpint (messagerie_report_add_line (report, "failed\tcheck\t-\tx\ty"), ==,
+                   MESSAGERIE_REPORT_LINE_OTHER);
+  g_assert_null (report->result);
+  g_assert_null (report->failed_step);
+  g_assert_false (messagerie_report_succeeded (report));
+
+  /* "-" is no key. */
+  messagerie_report_add_line (report, "failed\tcheck\t-\texim refused");
+  g_assert_null (report->failed_key);
+  messagerie_report_add_line (report, "result\tunchanged\tNothing to do");
+  g_assert_true (messagerie_report_succeeded (report));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/report/success", test_success);
+  g_test_add_func ("/report/failure", test_failure);
+  g_test_add_func ("/report/malformed", test_malformed);
+
+  return g_test_run ();
+}
