@@ -27,7 +27,7 @@ failed=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag () { sed 's/^/# /' "$@" >&2; }
+diag () { sed 's/^/# /' >&2; }
 
 if ! command -v xmllint >/dev/null; then
   echo "1..0 # SKIP xmllint not found (package libxml2-utils)"

@@ -112,6 +112,8 @@ stop_server () {
 }
 
 cleanup () {
+  # A second signal must not cut the cleanup short.
+  trap '' INT TERM
   stop_server
   if [ -n "${MESSAGERIE_KEEP_TMP:-}" ]; then
     echo "# kept $work" >&2
@@ -351,7 +353,7 @@ run_case () {
 
   # 3. A message to root, delivered in the foreground. A stale retry
   # record would defer it.
-  rm -f /var/spool/exim4/db/retry /var/spool/exim4/db/retry.lockfile
+  rm -f /var/spool/exim4/db/retry*
   token=delivery-$c-$$-$RANDOM@messagerie.test
   rc=0
   out=$(printf 'To: root\nSubject: Messagerie delivery test (%s)\nMessage-ID: <%s>\n\nA test message from tests/test-delivery.sh.\n' \
@@ -418,7 +420,7 @@ run_case () {
   case $delivery in
     *" X="*" CV=yes "*) seen_cv=yes ;;
     *" X="*" CV=no "*) seen_cv=no ;;
-    *" X="*) seen_cv=? ;;
+    *" X="*) seen_cv='?' ;;
     *) seen_cv=none ;;
   esac
   pending=$((pending - 1))

@@ -113,16 +113,23 @@ missing_top () {
   echo "$top"
 }
 
+# Puts the saved files back in place rather than removing the folders
+# first, so that /etc/exim4 never disappears, even for an instant: what
+# apply created is removed, then the archive is extracted over the rest
+# (tar sets the folders' times last).
 restore_real_files () {
-  local p top status=0
+  local p top entry status=0
   [ -n "$snapshot_taken" ] && [ -z "$restored" ] || return 0
   restored=1
   for p in "${saved_paths[@]}"; do
-    top=$(cat "$work/missing.$(echo "$p" | tr / _)" 2>/dev/null)
-    if [ -n "$top" ]; then
-      rm -rf -- "$top"
-    else
-      rm -rf -- "$p"
+    if [ -f "$work/missing.$(echo "$p" | tr / _)" ]; then
+      top=$(cat "$work/missing.$(echo "$p" | tr / _)")
+      [ -z "$top" ] || rm -rf -- "$top"
+    elif [ -d "$p" ] && [ ! -L "$p" ]; then
+      find "$p" -mindepth 1 -depth -print0 |
+        while IFS= read -r -d '' entry; do
+          grep -qxF "$entry" "$work/saved.entries" || rm -rf -- "$entry"
+        done
     fi
   done
   if [ -s "$work/saved.list" ]; then
@@ -137,6 +144,8 @@ restore_real_files () {
 
 cleanup () {
   local i entry
+  # A second signal must not cut the cleanup short.
+  trap '' INT TERM
   restore_real_files || echo "# restoring the saved files FAILED: they are in $work/saved.tar" >&2
   rm -f "$rules_file"
   for ((i = ${#installed[@]} - 1; i >= 0; i--)); do
@@ -157,7 +166,7 @@ cleanup () {
   stop_pid "$polkitd_pid"
   stop_pid "$bus_pid"
   if [ -n "$bus_pid" ]; then
-    rm -f /run/dbus/pid
+    rm -f /run/dbus/pid /run/dbus/system_bus_socket
   fi
   if [ -n "${MESSAGERIE_KEEP_TMP:-}" ]; then
     echo "# kept $work" >&2
@@ -288,6 +297,9 @@ EOF
 chmod 0644 "$rules_file"
 
 # 2. polkit applies the rule (it reloads rules.d within about a second).
+# The inner shell's own PID ($$ in single quotes on purpose) is the process
+# pkcheck asks about.
+# shellcheck disable=SC2016
 pkcheck_as () {
   runuser -u "$1" -- /bin/sh -c 'exec pkcheck --action-id "$1" --process $$' sh "$action" >/dev/null 2>&1
 }
@@ -299,6 +311,7 @@ if pkcheck_as "$user_ok" && ! pkcheck_as "$user_no"; then
   ok "polkit authorizes $user_ok and refuses $user_no for $action (rule $rules_file)"
 else
   not_ok "polkit authorizes $user_ok and refuses $user_no for $action"
+  # shellcheck disable=SC2016
   { echo "pkcheck as $user_ok:"; runuser -u "$user_ok" -- /bin/sh -c 'pkcheck --action-id "$1" --process $$' sh "$action" 2>&1
     echo "pkcheck as $user_no:"; runuser -u "$user_no" -- /bin/sh -c 'pkcheck --action-id "$1" --process $$' sh "$action" 2>&1
   } | diag
@@ -330,6 +343,9 @@ done
 if [ -s "$work/saved.list" ]; then
   tar -C / -cpf "$work/saved.tar" --numeric-owner --xattrs --acls -T "$work/saved.list" 2>"$work/tar.log" ||
     { diag "$work/tar.log"; bail "could not save the real files: nothing applied"; }
+  # Every path in the archive, absolute, without the folders' trailing "/".
+  tar -tf "$work/saved.tar" | sed -e 's|/$||' -e 's|^|/|' >"$work/saved.entries" ||
+    bail "could not list the saved files: nothing applied"
 fi
 snapshot_taken=1
 fingerprint >"$work/before"

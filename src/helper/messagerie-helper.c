@@ -10,10 +10,19 @@
 
 #include "messagerie-core.h"
 #include "messagerie-helper-codes.h"
+#include "messagerie-transaction.h"
 
 typedef struct {
   const char *root;
+  guint       lock_timeout;
+  const char *verb;
+  /* restore's backup name. */
+  const char *argument;
 } HelperOptions;
+
+#define DEFAULT_LOCK_TIMEOUT 30
+/* An hour: longer is a mistake, not a wait. */
+#define MAX_LOCK_TIMEOUT 3600
 
 static int
 fail (int         code,
@@ -89,34 +98,36 @@ wipe_bytes (GBytes *bytes)
   g_bytes_unref (bytes);
 }
 
-static int
-read_settings (MessagerieSettings **out)
+/* On failure, the error says why the input is not a settings file. */
+static gboolean
+read_settings (MessagerieSettings **out,
+               GError             **error)
 {
   g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
-  g_autoptr(GError) error = NULL;
   gboolean too_large;
   GBytes *input;
   gboolean ok;
 
   input = read_stdin (&too_large);
   if (input == NULL)
-    return fail (MESSAGERIE_EXIT_BAD_INPUT,
-                 _("The settings on standard input are larger than %d KiB."),
-                 MESSAGERIE_SETTINGS_MAX_INPUT / 1024);
+    {
+      g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_TOO_LARGE,
+                   _("The settings on standard input are larger than %d KiB."),
+                   MESSAGERIE_SETTINGS_MAX_INPUT / 1024);
+      return FALSE;
+    }
 
   {
     gsize length;
     const char *data = g_bytes_get_data (input, &length);
 
-    ok = messagerie_settings_load_data (settings, data ? data : "", length, &error);
+    ok = messagerie_settings_load_data (settings, data ? data : "", length, error);
   }
   wipe_bytes (input);
 
-  if (!ok)
-    return fail (MESSAGERIE_EXIT_BAD_INPUT, "%s", error->message);
-
-  *out = g_steal_pointer (&settings);
-  return MESSAGERIE_EXIT_OK;
+  if (ok)
+    *out = g_steal_pointer (&settings);
+  return ok;
 }
 
 static int
@@ -124,10 +135,10 @@ verb_validate (HelperOptions *options)
 {
   g_autoptr(MessagerieSettings) settings = NULL;
   g_autoptr(GPtrArray) findings = NULL;
-  int status;
+  g_autoptr(GError) error = NULL;
 
-  if ((status = read_settings (&settings)) != MESSAGERIE_EXIT_OK)
-    return status;
+  if (!read_settings (&settings, &error))
+    return fail (MESSAGERIE_EXIT_BAD_INPUT, "%s", error->message);
 
   findings = messagerie_validate (settings);
   for (guint i = 0; i < findings->len; i++)
@@ -143,34 +154,6 @@ verb_validate (HelperOptions *options)
                                                    : MESSAGERIE_EXIT_OK;
 }
 
-/* The current contents of the files the renderer reads, under @root. */
-static GHashTable *
-read_existing (const char  *root,
-               GError     **error)
-{
-  g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  const char *const *paths = messagerie_render_inputs ();
-
-  for (guint i = 0; paths[i]; i++)
-    {
-      g_autofree char *path = g_build_filename (root, paths[i], NULL);
-      g_autoptr(GError) local_error = NULL;
-      char *contents = NULL;
-
-      if (!g_file_get_contents (path, &contents, NULL, &local_error))
-        {
-          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-            continue;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-
-      g_hash_table_insert (existing, (gpointer) paths[i], contents);
-    }
-
-  return g_steal_pointer (&existing);
-}
-
 static int
 verb_render (HelperOptions *options)
 {
@@ -178,12 +161,11 @@ verb_render (HelperOptions *options)
   g_autoptr(GHashTable) existing = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
-  int status;
 
-  if ((status = read_settings (&settings)) != MESSAGERIE_EXIT_OK)
-    return status;
+  if (!read_settings (&settings, &error))
+    return fail (MESSAGERIE_EXIT_BAD_INPUT, "%s", error->message);
 
-  existing = read_existing (options->root ? options->root : "/", &error);
+  existing = messagerie_read_existing (options->root ? options->root : "/", &error);
   if (existing == NULL)
     return fail (MESSAGERIE_EXIT_FAILED, "%s", error->message);
 
@@ -201,67 +183,213 @@ verb_render (HelperOptions *options)
   return MESSAGERIE_EXIT_OK;
 }
 
+static int
+verb_apply (MessagerieTransactionOptions *transaction)
+{
+  g_autoptr(MessagerieSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  messagerie_protocol_step ("read", _("Reading the settings"));
+  if (!read_settings (&settings, &error))
+    return messagerie_protocol_result (MESSAGERIE_RESULT_INPUT, error->message);
+
+  return messagerie_transaction_apply (transaction, settings);
+}
+
+static int
+verb_backups (HelperOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!messagerie_backups_print (options->root ? options->root : "/", &error))
+    return fail (MESSAGERIE_EXIT_FAILED, "%s", error->message);
+  return MESSAGERIE_EXIT_OK;
+}
+
+/* The test hook MESSAGERIE_HELPER_TEST_STOP=write:N; only a test root
+ * gets it, never a run through pkexec. */
+static guint
+test_stop_after_write (HelperOptions *options)
+{
+  const char *hook = g_getenv ("MESSAGERIE_HELPER_TEST_STOP");
+  guint64 n;
+
+  if (options->root == NULL || hook == NULL || !g_str_has_prefix (hook, "write:") ||
+      !messagerie_parse_uint (hook + strlen ("write:"), G_MAXUINT, &n))
+    return 0;
+  return (guint) n;
+}
+
+/* apply, restore and recover: everything on standard output follows
+ * doc/helper-protocol.md, down to the last line. */
+static int
+run_transaction_verb (HelperOptions *options)
+{
+  MessagerieTransactionOptions transaction = {
+    .root = options->root,
+    .lock_timeout = options->lock_timeout,
+    .stop_after_write = test_stop_after_write (options),
+  };
+
+  if (!g_str_equal (options->verb, "restore") && options->argument != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”; see --help."),
+                                                  options->argument);
+
+      return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, message);
+    }
+
+  if (!messagerie_transaction_allowed (&transaction))
+    return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
+                                       _("This command changes the system: it runs as root "
+                                         "through pkexec, or on a copy of the system with --root."));
+
+  if (g_str_equal (options->verb, "apply"))
+    return verb_apply (&transaction);
+  if (g_str_equal (options->verb, "restore"))
+    return messagerie_transaction_restore (&transaction, options->argument);
+  return messagerie_transaction_recover (&transaction);
+}
+
+static gboolean
+is_transaction_verb (const char *verb)
+{
+  return verb != NULL &&
+         (g_str_equal (verb, "apply") || g_str_equal (verb, "restore") || g_str_equal (verb, "recover"));
+}
+
 static void
 print_usage (FILE *stream)
 {
   fprintf (stream, "%s\n",
-           _("Usage: messagerie-helper [--root DIR] validate|render < SETTINGS\n"
+           _("Usage: messagerie-helper [OPTION…] COMMAND\n"
              "\n"
-             "  validate  print each finding of the settings on standard input\n"
-             "  render    print the files applying them would write\n"
+             "  validate          print each finding of the settings on standard input\n"
+             "  render            print the files applying them would write\n"
+             "  apply             apply the settings on standard input: write the files,\n"
+             "                    check and reload exim, turn the services on or off\n"
+             "  restore [BACKUP]  put back the files of a backup (default: the newest)\n"
+             "  recover           put back the files of a change that was interrupted\n"
+             "  backups           list the backups, newest first\n"
              "\n"
-             "  --root DIR  read and write the system files under DIR (not under pkexec)"));
+             "  --root DIR              read and write the system files under DIR\n"
+             "                          (not under pkexec; no reload, no services)\n"
+             "  --lock-timeout SECONDS  wait that long for another change to finish\n"
+             "                          (default: 30)"));
+}
+
+/* Reads the command line into @options; on a mistake, returns its message. */
+static char *
+parse_arguments (int            argc,
+                 char         **argv,
+                 HelperOptions *options,
+                 gboolean      *help)
+{
+  char *mistake = NULL;
+
+  *help = FALSE;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      const char *value = NULL;
+      gboolean root = g_str_equal (arg, "--root") || g_str_has_prefix (arg, "--root=");
+      gboolean timeout = g_str_equal (arg, "--lock-timeout") || g_str_has_prefix (arg, "--lock-timeout=");
+      g_autofree char *problem = NULL;
+
+      if ((root || timeout) && strchr (arg, '=') != NULL)
+        value = strchr (arg, '=') + 1;
+      else if ((root || timeout) && i + 1 < argc)
+        value = argv[++i];
+
+      if (root)
+        {
+          if (value == NULL || *value == '\0')
+            problem = g_strdup (_("The option --root needs a folder."));
+          else
+            options->root = value;
+        }
+      else if (timeout)
+        {
+          guint64 seconds;
+
+          if (value == NULL || !messagerie_parse_uint (value, MAX_LOCK_TIMEOUT, &seconds))
+            problem = g_strdup_printf (_("The option --lock-timeout needs a number of seconds "
+                                         "from 0 to %d."), MAX_LOCK_TIMEOUT);
+          else
+            options->lock_timeout = (guint) seconds;
+        }
+      else if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        *help = TRUE;
+      else if (arg[0] == '-')
+        problem = g_strdup_printf (_("Unknown option “%s”; see --help."), arg);
+      else if (options->verb == NULL)
+        options->verb = arg;
+      else if (options->argument == NULL)
+        options->argument = arg;
+      else
+        problem = g_strdup_printf (_("Unexpected argument “%s”; see --help."), arg);
+
+      if (problem != NULL && mistake == NULL)
+        mistake = g_steal_pointer (&problem);
+    }
+
+  return mistake;
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  HelperOptions options = { NULL };
-  const char *verb = NULL;
+  HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, NULL, NULL };
+  g_autofree char *mistake = NULL;
+  gboolean transaction;
+  gboolean help;
 
   setlocale (LC_ALL, "");
   messagerie_core_init_i18n ();
   textdomain (GETTEXT_PACKAGE);
 
-  for (int i = 1; i < argc; i++)
+  mistake = parse_arguments (argc, argv, &options, &help);
+  transaction = is_transaction_verb (options.verb);
+
+  if (help && mistake == NULL)
     {
-      if (g_str_equal (argv[i], "--root"))
-        {
-          if (i + 1 >= argc)
-            return fail (MESSAGERIE_EXIT_USAGE, _("The option --root needs a folder."));
-          options.root = argv[++i];
-        }
-      else if (g_str_has_prefix (argv[i], "--root="))
-        options.root = argv[i] + strlen ("--root=");
-      else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-        {
-          print_usage (stdout);
-          return MESSAGERIE_EXIT_OK;
-        }
-      else if (argv[i][0] == '-')
-        return fail (MESSAGERIE_EXIT_USAGE, _("Unknown option “%s”; see --help."), argv[i]);
-      else if (verb == NULL)
-        verb = argv[i];
-      else
-        return fail (MESSAGERIE_EXIT_USAGE, _("Unexpected argument “%s”; see --help."), argv[i]);
+      print_usage (stdout);
+      return MESSAGERIE_EXIT_OK;
     }
+
+  if (mistake != NULL)
+    return transaction ? messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, mistake)
+                       : fail (MESSAGERIE_EXIT_USAGE, "%s", mistake);
 
   /* Under pkexec the caller is not trusted with any path (SPEC §6). */
   if (options.root != NULL && g_getenv ("PKEXEC_UID") != NULL)
-    return fail (MESSAGERIE_EXIT_REFUSED,
-                 _("The option --root is refused when running through pkexec."));
+    {
+      const char *refused = _("The option --root is refused when running through pkexec.");
 
-  if (verb == NULL)
+      return transaction ? messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED, refused)
+                         : fail (MESSAGERIE_EXIT_REFUSED, "%s", refused);
+    }
+
+  if (options.verb == NULL)
     {
       print_usage (stderr);
       return MESSAGERIE_EXIT_USAGE;
     }
 
-  if (g_str_equal (verb, "validate"))
-    return verb_validate (&options);
-  if (g_str_equal (verb, "render"))
-    return verb_render (&options);
+  if (transaction)
+    return run_transaction_verb (&options);
 
-  return fail (MESSAGERIE_EXIT_USAGE, _("Unknown command “%s”; see --help."), verb);
+  if (options.argument != NULL)
+    return fail (MESSAGERIE_EXIT_USAGE, _("Unexpected argument “%s”; see --help."), options.argument);
+
+  if (g_str_equal (options.verb, "validate"))
+    return verb_validate (&options);
+  if (g_str_equal (options.verb, "render"))
+    return verb_render (&options);
+  if (g_str_equal (options.verb, "backups"))
+    return verb_backups (&options);
+
+  return fail (MESSAGERIE_EXIT_USAGE, _("Unknown command “%s”; see --help."), options.verb);
 }

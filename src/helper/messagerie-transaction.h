@@ -46,8 +46,9 @@ int         messagerie_transaction_restore (const MessagerieTransactionOptions *
                                             const char                         *name);
 int         messagerie_transaction_recover (const MessagerieTransactionOptions *options);
 
-/* Prints one line per backup, newest first; returns an exit code. */
-int         messagerie_backups_list        (const char *root);
+/* Prints one line per backup, newest first: name, date, number of files. */
+gboolean    messagerie_backups_print       (const char  *root,
+                                            GError     **error);
 gboolean    messagerie_backup_name_is_valid (const char *name);
 
 /* The current contents of the files the renderer reads, under @root (path
