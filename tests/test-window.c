@@ -873,6 +873,32 @@ test_close_discard (Fixture       *f,
   g_assert_false (window_open (f));
 }
 
+static void
+test_close_apply (Fixture       *f,
+                  gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *mailname = NULL;
+
+  if (!helper_available ())
+    return;
+
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  gtk_window_close (GTK_WINDOW (f->window));
+  spin ();
+  dialog = close_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "apply"));
+
+  /* Apply from the question: the window closes once the helper is done. */
+  answer (dialog, "apply");
+  g_assert_true (window_open (f));
+  wait_idle (f);
+  g_assert_false (window_open (f));
+  mailname = root_file (f, "etc/mailname");
+  g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
+}
+
 static const char *
 rewrite_note (Fixture *f)
 {
@@ -931,6 +957,7 @@ main (int   argc,
   ADD ("close-unchanged", test_close_unchanged);
   ADD ("close-cancel", test_close_cancel);
   ADD ("close-discard", test_close_discard);
+  ADD ("close-apply", test_close_apply);
   ADD ("rewrite-note", test_rewrite_note);
 #undef ADD
 
