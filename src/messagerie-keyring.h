@@ -27,7 +27,9 @@ typedef enum {
 const SecretSchema       *messagerie_keyring_get_schema       (void);
 
 /* The password of the SMTP gateway @host for the login @user, from any
- * keyring, unlocking it if the Secret Service can ask. */
+ * keyring. A locked keyring makes the Secret Service show its unlock
+ * prompt when it can: the lookup then completes once the prompt is
+ * answered (or when @cancellable dismisses it). */
 void                      messagerie_keyring_lookup_async     (const char           *host,
                                                                const char           *user,
                                                                GCancellable         *cancellable,

@@ -122,8 +122,8 @@ fi
 # ---------------------------------------------------------------------------
 # The TAP stream
 
-program=${1:-}
-if [ -z "$program" ] || [ ! -x "$program" ]; then
+program=$(readlink -f "${1:-}")
+if [ -z "${1:-}" ] || [ ! -x "$program" ]; then
   echo "Usage: $0 TEST-KEYRING (the built tests/test-keyring)" >&2
   exit 2
 fi
