@@ -6,6 +6,7 @@
 
 #include "messagerie-core.h"
 #include "messagerie-helper-client.h"
+#include "messagerie-keyring.h"
 #include "messagerie-window.h"
 
 #define SETTINGS_PATH "etc/messagerie/messagerie.conf"
@@ -63,6 +64,8 @@ typedef struct {
   GtkWidget        *message_row;  /* the caption beneath the row */
   GtkLabel         *message;
   gboolean          touched;      /* edited since the values were loaded */
+  /* A neutral note shown in the caption when no finding stands. */
+  char             *note;
 } Field;
 
 struct _MessagerieWindow
@@ -98,6 +101,14 @@ struct _MessagerieWindow
   GCancellable       *helper_run;
   GSettings          *state;      /* NULL without the installed schema */
 
+  /* The relay password as the keyring holds it for the gateway and login
+   * shown, NULL when none: shown in the row, never sent again. */
+  char               *keyring_password;
+  GCancellable       *keyring_lookup;
+  guint               keyring_timeout;
+  /* Said once: the keyring cannot be used in this session. */
+  gboolean            keyring_unusable;
+
   Field               fields[N_FIELDS];
   Mode                mode;
   /* Set while the rows are updated from the model, so that their
@@ -108,6 +119,7 @@ struct _MessagerieWindow
 G_DEFINE_FINAL_TYPE (MessagerieWindow, messagerie_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void refresh (MessagerieWindow *self);
+static void schedule_keyring_lookup (MessagerieWindow *self);
 
 static Field *
 find_field (MessagerieWindow *self,
@@ -161,8 +173,8 @@ sync_field (MessagerieWindow *self,
     case FIELD_PASSWORD:
       if (field->info->kind == FIELD_ENTRY)
         value = messagerie_settings_get (self->settings, key);
-      else
-        value = messagerie_settings_get_password (self->settings);
+      else if ((value = messagerie_settings_get_password (self->settings)) == NULL)
+        value = self->keyring_password;
       if (value == NULL)
         value = "";
       /* Setting the same text again would move the cursor. */
@@ -256,8 +268,10 @@ update_field (MessagerieWindow *self,
             (messagerie_settings_in_use (self->settings, key) && key_in_mode (self, key));
 
   gtk_widget_set_visible (field->row, visible);
-  gtk_widget_set_visible (field->message_row, visible && finding != NULL);
-  gtk_label_set_text (field->message, finding ? finding->message : "");
+  gtk_widget_set_visible (field->message_row,
+                          visible && (finding != NULL || field->note != NULL));
+  gtk_label_set_text (field->message, finding ? finding->message
+                                      : field->note ? field->note : "");
 
   if (error)
     gtk_widget_add_css_class (field->row, "error");
@@ -271,7 +285,7 @@ update_field (MessagerieWindow *self,
 
   gtk_widget_set_css_classes (field->message_row, (const char *[]) {
                                 "messagerie-message",
-                                error ? "error" : warning ? "warning" : NULL,
+                                error ? "error" : warning ? "warning" : "dim-label",
                                 NULL });
 
   if (error)
@@ -379,6 +393,11 @@ on_settings_changed (MessagerieSettings *settings,
   else
     g_hash_table_remove (self->helper_errors, key);
 
+  /* Another gateway or login has another password. */
+  if (g_str_equal (key, "*") || g_str_equal (key, "relay_host") || g_str_equal (key, "relay_user")
+      || g_str_equal (key, "relay_enabled") || g_str_equal (key, "relay_auth"))
+    schedule_keyring_lookup (self);
+
   refresh (self);
 }
 
@@ -398,6 +417,9 @@ set_working_copy (MessagerieWindow   *self,
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed), self);
   sync_all (self);
   refresh (self);
+  /* Before the first frame, on_first_frame looks the password up. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    schedule_keyring_lookup (self);
 }
 
 static void
@@ -441,14 +463,253 @@ on_entry_changed (GtkEditable *editable,
   if (field->info->kind == FIELD_PASSWORD)
     {
       /* The password is no settings key and emits no signal. An empty
-       * entry means that no new password was given. */
-      messagerie_settings_set_password (self->settings, *text ? text : NULL);
+       * entry, or the keyring's own password, means that no new password
+       * was given. */
+      messagerie_settings_set_password (self->settings,
+                                        *text && g_strcmp0 (text, self->keyring_password) != 0
+                                        ? text : NULL);
       g_hash_table_remove (self->helper_errors, "password");
       refresh (self);
       return;
     }
 
   messagerie_settings_set (self->settings, field->info->key, text);
+}
+
+/* The keyring */
+
+static void
+set_password_note (MessagerieWindow *self,
+                   const char       *note)
+{
+  Field *field = find_field (self, "password");
+
+  g_free (field->note);
+  field->note = g_strdup (note);
+  update_field (self, field);
+}
+
+static void
+set_keyring_password (MessagerieWindow *self,
+                      const char       *password)
+{
+  if (self->keyring_password != NULL)
+    {
+      explicit_bzero (self->keyring_password, strlen (self->keyring_password));
+      g_free (self->keyring_password);
+    }
+  self->keyring_password = g_strdup (password);
+  sync_field (self, find_field (self, "password"));
+}
+
+/* The gateway and login a password belongs to, when one is needed. */
+static gboolean
+relay_login (MessagerieSettings  *settings,
+             const char         **host,
+             const char         **user)
+{
+  if (!messagerie_settings_get_boolean (settings, "relay_enabled")
+      || !messagerie_settings_get_boolean (settings, "relay_auth"))
+    return FALSE;
+
+  *host = messagerie_settings_get (settings, "relay_host");
+  *user = messagerie_settings_get (settings, "relay_user");
+  return **host != '\0' && **user != '\0';
+}
+
+/* Whether the server's passwd.client holds a password for @host and @user,
+ * as far as this user may read it (a copy under --root; on the system the
+ * file is root's and Debian-exim's, and the answer is "unknown": FALSE). */
+static gboolean
+server_has_password (MessagerieWindow *self,
+                     const char       *host,
+                     const char       *user)
+{
+  g_autofree char *path = g_build_filename (self->root ? self->root : "/",
+                                            MESSAGERIE_PATH_PASSWD_CLIENT, NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean found = FALSE;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && !found; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s:%s:", host, user);
+      g_autofree char *any = g_strdup_printf ("*:%s:", user);
+
+      found = g_str_has_prefix (lines[i], prefix) || g_str_has_prefix (lines[i], any);
+    }
+  explicit_bzero (contents, strlen (contents));
+
+  return found;
+}
+
+/* Said once per window: the password row carries it from then on. */
+static void
+report_keyring_problem (MessagerieWindow *self,
+                        const GError     *error)
+{
+  MessagerieKeyringProblem problem = messagerie_keyring_classify_error (error);
+
+  g_debug ("Keyring: %s", error->message);
+  if (problem != MESSAGERIE_KEYRING_PROBLEM_LOCKED)
+    self->keyring_unusable = TRUE;
+  set_password_note (self, messagerie_keyring_problem_message (problem));
+}
+
+static void
+on_keyring_lookup_done (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *host, *user;
+  char *password;
+
+  password = messagerie_keyring_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->keyring_lookup);
+
+  if (error != NULL)
+    {
+      set_keyring_password (self, NULL);
+      report_keyring_problem (self, error);
+      return;
+    }
+
+  set_keyring_password (self, password);
+  secret_password_free (password);
+
+  if (self->keyring_password == NULL && relay_login (self->settings, &host, &user)
+      && server_has_password (self, host, user))
+    set_password_note (self, _("Password stored on the server"));
+  else
+    set_password_note (self, NULL);
+  refresh (self);
+}
+
+static void
+start_keyring_lookup (MessagerieWindow *self)
+{
+  const char *host, *user;
+
+  g_clear_handle_id (&self->keyring_timeout, g_source_remove);
+  if (self->keyring_lookup != NULL)
+    {
+      g_cancellable_cancel (self->keyring_lookup);
+      g_clear_object (&self->keyring_lookup);
+    }
+
+  if (!relay_login (self->settings, &host, &user))
+    {
+      set_keyring_password (self, NULL);
+      if (!self->keyring_unusable)
+        set_password_note (self, NULL);
+      return;
+    }
+  if (self->keyring_unusable)
+    return;
+
+  self->keyring_lookup = g_cancellable_new ();
+  set_password_note (self, _("Looking for the password in the keyring…"));
+  messagerie_keyring_lookup_async (host, user, self->keyring_lookup,
+                                   on_keyring_lookup_done, g_object_ref (self));
+}
+
+static gboolean
+on_keyring_timeout (gpointer user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+
+  self->keyring_timeout = 0;
+  start_keyring_lookup (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* While the gateway or the login is typed, one lookup once it settles. */
+static void
+schedule_keyring_lookup (MessagerieWindow *self)
+{
+  g_clear_handle_id (&self->keyring_timeout, g_source_remove);
+  self->keyring_timeout = g_timeout_add (300, on_keyring_timeout, self);
+}
+
+static void
+on_first_frame (GdkFrameClock    *clock,
+                MessagerieWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  start_keyring_lookup (self);
+}
+
+static void
+on_map (GtkWidget *widget)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (widget);
+
+  g_signal_handlers_disconnect_by_func (widget, on_map, NULL);
+  /* Nothing but the settings file stands before the first frame. */
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                    G_CALLBACK (on_first_frame), self);
+}
+
+static void
+on_keyring_stored (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!messagerie_keyring_store_finish (result, &error))
+    report_keyring_problem (self, error);
+}
+
+static void
+on_keyring_cleared (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!messagerie_keyring_clear_finish (result, &error))
+    report_keyring_problem (self, error);
+}
+
+/* After an apply: the password sent is remembered for its gateway and
+ * login; authentication turned off forgets the one it had. */
+static void
+update_keyring (MessagerieWindow   *self,
+                MessagerieSettings *before,
+                const char         *sent)
+{
+  const char *host, *user;
+
+  if (relay_login (self->settings, &host, &user))
+    {
+      if (sent != NULL)
+        {
+          set_keyring_password (self, sent);
+          /* A keyring that cannot be used keeps saying so. */
+          if (!self->keyring_unusable)
+            {
+              set_password_note (self, NULL);
+              messagerie_keyring_store_async (host, user, sent, NULL,
+                                              on_keyring_stored, g_object_ref (self));
+            }
+        }
+      return;
+    }
+
+  if (relay_login (before, &host, &user) && !self->keyring_unusable)
+    messagerie_keyring_clear_async (host, user, NULL, on_keyring_cleared, g_object_ref (self));
+  set_keyring_password (self, NULL);
 }
 
 /* The settings as the helper reads them: the file, and the password in a
@@ -638,10 +899,16 @@ on_apply_done (GObject      *source,
 
   if (status == 0 && messagerie_report_succeeded (report))
     {
-      /* The password went to the server: the working copy forgets it. */
+      g_autofree char *sent = g_strdup (messagerie_settings_get_password (self->settings));
+      g_autoptr(MessagerieSettings) before = self->on_disk;
+
+      /* The password went to the server: the working copy forgets it,
+       * the keyring remembers it. */
       messagerie_settings_set_password (self->settings, NULL);
-      g_object_unref (self->on_disk);
       self->on_disk = messagerie_settings_copy (self->settings);
+      update_keyring (self, before, sent);
+      if (sent != NULL)
+        explicit_bzero (sent, strlen (sent));
       g_hash_table_remove_all (self->helper_errors);
       sync_all (self);
       refresh (self);
@@ -1115,6 +1382,17 @@ messagerie_window_dispose (GObject *object)
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_pointer (&self->helper_errors, g_hash_table_unref);
   g_clear_object (&self->state);
+  g_clear_handle_id (&self->keyring_timeout, g_source_remove);
+  if (self->keyring_lookup != NULL)
+    g_cancellable_cancel (self->keyring_lookup);
+  g_clear_object (&self->keyring_lookup);
+  if (self->keyring_password != NULL)
+    {
+      explicit_bzero (self->keyring_password, strlen (self->keyring_password));
+      g_clear_pointer (&self->keyring_password, g_free);
+    }
+  for (guint i = 0; i < N_FIELDS; i++)
+    g_clear_pointer (&self->fields[i].note, g_free);
 
   G_OBJECT_CLASS (messagerie_window_parent_class)->dispose (object);
 }
@@ -1203,6 +1481,7 @@ messagerie_window_init (MessagerieWindow *self)
                                    G_N_ELEMENTS (win_actions), self);
   setup_fields (self);
   load_window_state (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 MessagerieWindow *

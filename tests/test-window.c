@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "messagerie-core.h"
+#include "messagerie-keyring.h"
 #include "messagerie-window.h"
 
 #define SETTINGS_PATH "etc/messagerie/messagerie.conf"
@@ -899,6 +900,176 @@ test_close_apply (Fixture       *f,
   g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
 }
 
+/* The keyring cases run under tests/test-window-keyring.sh, which starts a
+ * private session with a real gnome-keyring holding "demo-keyring" for
+ * smtp.ac-test.fr and scribe (MESSAGERIE_TEST_KEYRING=working), or a bus
+ * without any Secret Service (MESSAGERIE_TEST_KEYRING=none). */
+static gboolean
+keyring_mode (const char *mode)
+{
+  if (g_strcmp0 (g_getenv ("MESSAGERIE_TEST_KEYRING"), mode) != 0)
+    {
+      g_test_skip ("run by tests/test-window-keyring.sh, with a keyring session of its own");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+password_text (Fixture *f)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row (f, "password")));
+}
+
+/* Until the password row says something else than that it is looking. */
+static void
+wait_keyring (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  const char *looking = _("Looking for the password in the keyring…");
+
+  /* The lookup starts after the first frame, or 300 ms after a change. */
+  do
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  while (g_strcmp0 (caption_text (f, "password"), looking) == 0
+         || g_get_monotonic_time () < deadline - 14 * G_USEC_PER_SEC);
+  spin ();
+}
+
+static char *
+keyring_lookup_sync (const char *host,
+                     const char *user)
+{
+  g_autoptr(GError) error = NULL;
+  char *password = secret_password_lookup_sync (messagerie_keyring_get_schema (), NULL, &error,
+                                                "relay-host", host, "relay-user", user, NULL);
+
+  g_assert_no_error (error);
+  return password;
+}
+
+static void
+test_keyring_fill (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (!keyring_mode ("working"))
+    return;
+
+  wait_keyring (f);
+  g_assert_cmpstr (password_text (f), ==, "demo-keyring");
+  g_assert_false (caption_shown (f, "password"));
+  /* Shown, not typed: nothing to apply. */
+  g_assert_false (action_enabled (f, "apply"));
+
+  /* Another login has no password in the keyring, nor on the server. */
+  set_text (f, "relay_user", "autre");
+  wait_keyring (f);
+  g_assert_cmpstr (password_text (f), ==, "");
+  g_assert_false (caption_shown (f, "password"));
+
+  /* Back to the first: filled again. */
+  set_text (f, "relay_user", "scribe");
+  wait_keyring (f);
+  g_assert_cmpstr (password_text (f), ==, "demo-keyring");
+}
+
+static void
+test_keyring_server_note (Fixture       *f,
+                          gconstpointer  data)
+{
+  if (!keyring_mode ("working"))
+    return;
+
+  wait_keyring (f);
+  /* The demo's passwd.client has a line for the gateway, the keyring
+   * nothing for this one: the row says where the password is. */
+  set_text (f, "relay_host", "smtp2.ac-test.fr");
+  wait_keyring (f);
+  g_assert_cmpstr (password_text (f), ==, "");
+  g_assert_true (caption_shown (f, "password"));
+  g_assert_cmpstr (caption_text (f, "password"), ==, _("Password stored on the server"));
+}
+
+static void
+test_keyring_store_and_clear (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *stored = NULL;
+  g_autofree char *passwd = NULL;
+
+  if (!keyring_mode ("working") || !helper_available ())
+    return;
+
+  wait_keyring (f);
+  set_text (f, "password", "nouveau:mot de passe");
+  g_assert_true (action_enabled (f, "apply"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  assert_no_dialog (f);
+  passwd = root_file (f, "etc/exim4/passwd.client");
+  g_assert_nonnull (strstr (passwd, "smtp.ac-test.fr:scribe:nouveau:mot de passe\n"));
+
+  /* Stored for this gateway and login, once the keyring answers. */
+  for (int i = 0; i < 200 && (stored == NULL || !g_str_equal (stored, "nouveau:mot de passe")); i++)
+    {
+      g_clear_pointer (&stored, secret_password_free);
+      spin ();
+      g_usleep (10000);
+      stored = keyring_lookup_sync ("smtp.ac-test.fr", "scribe");
+    }
+  g_assert_cmpstr (stored, ==, "nouveau:mot de passe");
+  g_assert_cmpstr (password_text (f), ==, "nouveau:mot de passe");
+  g_assert_false (action_enabled (f, "apply"));
+
+  /* Authentication off and applied: the keyring forgets it. */
+  set_switch (f, "relay_auth", FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  assert_no_dialog (f);
+  for (int i = 0; i < 200 && stored != NULL; i++)
+    {
+      g_clear_pointer (&stored, secret_password_free);
+      spin ();
+      g_usleep (10000);
+      stored = keyring_lookup_sync ("smtp.ac-test.fr", "scribe");
+    }
+  g_assert_null (stored);
+}
+
+static void
+test_keyring_none (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *passwd = NULL;
+
+  if (!keyring_mode ("none") || !helper_available ())
+    return;
+
+  wait_keyring (f);
+  g_assert_true (caption_shown (f, "password"));
+  g_assert_cmpstr (caption_text (f, "password"), ==,
+                   messagerie_keyring_problem_message (MESSAGERIE_KEYRING_PROBLEM_NO_SERVICE));
+  g_assert_false (has_error (f, "password"));
+
+  /* Said once: another gateway does not ask the keyring again. */
+  set_text (f, "relay_host", "smtp2.ac-test.fr");
+  wait_keyring (f);
+  g_assert_cmpstr (caption_text (f, "password"), ==,
+                   messagerie_keyring_problem_message (MESSAGERIE_KEYRING_PROBLEM_NO_SERVICE));
+
+  /* Typed, the password still applies. */
+  set_text (f, "password", "tapé-à-la-main");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  assert_no_dialog (f);
+  passwd = root_file (f, "etc/exim4/passwd.client");
+  g_assert_nonnull (strstr (passwd, "smtp2.ac-test.fr:scribe:tapé-à-la-main\n"));
+}
+
 static const char *
 rewrite_note (Fixture *f)
 {
@@ -958,6 +1129,10 @@ main (int   argc,
   ADD ("close-cancel", test_close_cancel);
   ADD ("close-discard", test_close_discard);
   ADD ("close-apply", test_close_apply);
+  ADD ("keyring/fill", test_keyring_fill);
+  ADD ("keyring/server-note", test_keyring_server_note);
+  ADD ("keyring/store-and-clear", test_keyring_store_and_clear);
+  ADD ("keyring/none", test_keyring_none);
   ADD ("rewrite-note", test_rewrite_note);
 #undef ADD
 

@@ -16,9 +16,9 @@
  *   commit    the journal removed; old backups pruned
  *
  * Any failure after the journal is written puts back every file of the
- * backup (rollback). A kill at any point leaves the journal, and the next
- * run puts the files back before anything else: the files are either all
- * old or all new. */
+ * backup (rollback). A kill before the journal is written has replaced no
+ * file; after, it leaves the journal, and the next run puts the files back
+ * before anything else: the files are either all old or all new. */
 
 #include <dirent.h>
 #include <errno.h>
@@ -1165,8 +1165,11 @@ describe_exim_error (Transaction *t,
           g_auto(GStrv) config = g_strsplit (generated->data, "\n", -1);
 
           if (number <= g_strv_length (config))
-            g_string_append_printf (message, _(" (line %" G_GUINT64_FORMAT ": “%s”)"),
-                                    number, g_strstrip (config[number - 1]));
+            {
+              g_string_append_c (message, ' ');
+              g_string_append_printf (message, _("(line %u: “%s”)"),
+                                      (guint) number, g_strstrip (config[number - 1]));
+            }
         }
     }
 
@@ -1388,10 +1391,15 @@ set_service (const char  *name,
   else
     {
       g_autofree char *script = g_build_filename ("/etc/init.d", name, NULL);
+      /* enable and disable only change the runlevel links, and fail when
+       * there are none yet; defaults makes them, and does nothing when
+       * they exist. */
+      const char *defaults[] = { UPDATE_RC_D, name, "defaults", NULL };
       const char *enable[] = { UPDATE_RC_D, name, on ? "enable" : "disable", NULL };
       const char *start[] = { script, on ? "start" : "stop", NULL };
 
-      return run_checked (enable, error) && run_checked (start, error);
+      return run_checked (defaults, error) && run_checked (enable, error) &&
+             run_checked (start, error);
     }
 }
 

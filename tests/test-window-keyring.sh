@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The window's keyring cases (test-window -p /window/keyring/...), in a
+# session of their own: run from the suite ui, under the display of
+# build-aux/dev's xvfb-run.
+#
+#   test-window-keyring.sh working TEST-WINDOW
+#       a private session bus with a real gnome-keyring, unlocked as at
+#       login, holding "demo-keyring" for smtp.ac-test.fr and scribe
+#   test-window-keyring.sh none TEST-WINDOW
+#       a private session bus on which no Secret Service exists
+#
+# The bus reads no service directory, so nothing else is started on it; the
+# keyring lives in a throwaway HOME; its daemon is stopped by PID.
+set -u
+
+mode=$1
+program=$2
+shift 2
+
+if [ "${1:-}" != --session ]; then
+  if [ -z "${DISPLAY:-}" ]; then
+    echo "1..0 # SKIP needs a display (run under xvfb-run, as build-aux/dev does)"
+    exit 0
+  fi
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/messagerie-window-keyring.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  mkdir -p "$tmp/home" "$tmp/run"
+  chmod 700 "$tmp/run"
+  cat >"$tmp/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=$tmp</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+  HOME=$tmp/home XDG_RUNTIME_DIR=$tmp/run XDG_DATA_HOME=$tmp/home/.local/share \
+    dbus-run-session --config-file="$tmp/bus.conf" -- "$0" "$mode" "$program" --session
+  exit $?
+fi
+
+daemon=
+if [ "$mode" = working ]; then
+  printf %s test-password |
+    gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+  daemon=$!
+  trap 'kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null' EXIT
+  if ! gdbus wait --session --timeout 10 org.freedesktop.secrets; then
+    echo "1..1"
+    echo "not ok 1 - gnome-keyring-daemon did not come up on the private bus"
+    exit 1
+  fi
+  printf %s demo-keyring |
+    secret-tool store --label="Messagerie test" relay-host smtp.ac-test.fr relay-user scribe
+fi
+
+if [ "$mode" = working ]; then
+  cases=(-p /window/keyring/fill -p /window/keyring/server-note -p /window/keyring/store-and-clear)
+else
+  cases=(-p /window/keyring/none)
+fi
+MESSAGERIE_TEST_KEYRING=$mode "$program" --tap "${cases[@]}"
