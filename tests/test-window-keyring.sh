@@ -58,7 +58,8 @@ if [ "$mode" = working ]; then
     exit 1
   fi
   printf %s demo-keyring |
-    secret-tool store --label="Messagerie test" relay-host smtp.ac-test.fr relay-user scribe
+    secret-tool store --label="Messagerie test" xdg:schema fr.eole.Messagerie.Relay \
+      relay-host smtp.ac-test.fr relay-user scribe
 fi
 
 if [ "$mode" = working ]; then
