@@ -876,6 +876,30 @@ report_failure (MessagerieWindow *self,
   }
 }
 
+/* The end of a helper run: the window is usable again. NULL, said in a
+ * dialog under @heading, when the helper could not run at all. */
+static MessagerieReport *
+finish_helper_run (MessagerieWindow *self,
+                   GAsyncResult     *result,
+                   int              *status,
+                   const char       *heading)
+{
+  g_autoptr(GError) error = NULL;
+  MessagerieReport *report;
+
+  report = messagerie_helper_run_finish (result, status, &error);
+  set_busy (self, FALSE);
+
+  if (report == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot run the helper: %s"), error->message);
+
+      show_message (self, heading, text);
+    }
+
+  return report;
+}
+
 static void
 on_apply_done (GObject      *source,
                GAsyncResult *result,
@@ -883,19 +907,11 @@ on_apply_done (GObject      *source,
 {
   g_autoptr(MessagerieWindow) self = user_data;
   g_autoptr(MessagerieReport) report = NULL;
-  g_autoptr(GError) error = NULL;
   int status = -1;
 
-  report = messagerie_helper_run_finish (result, &status, &error);
-  set_busy (self, FALSE);
-
+  report = finish_helper_run (self, result, &status, _("The changes were not applied"));
   if (report == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot run the helper: %s"), error->message);
-
-      show_message (self, _("The changes were not applied"), text);
-      return;
-    }
+    return;
 
   if (status == 0 && messagerie_report_succeeded (report))
     {
@@ -979,19 +995,11 @@ on_restore_done (GObject      *source,
 {
   g_autoptr(MessagerieWindow) self = user_data;
   g_autoptr(MessagerieReport) report = NULL;
-  g_autoptr(GError) error = NULL;
   int status = -1;
 
-  report = messagerie_helper_run_finish (result, &status, &error);
-  set_busy (self, FALSE);
-
+  report = finish_helper_run (self, result, &status, _("The configuration was not restored"));
   if (report == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot run the helper: %s"), error->message);
-
-      show_message (self, _("The configuration was not restored"), text);
-      return;
-    }
+    return;
 
   /* Either way the window shows what the system now holds. */
   g_object_unref (self->on_disk);
@@ -1048,7 +1056,6 @@ on_backups_done (GObject      *source,
 {
   g_autoptr(MessagerieWindow) self = user_data;
   g_autoptr(MessagerieReport) report = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
   g_auto(GStrv) fields = NULL;
   g_autofree char *date = NULL;
@@ -1057,13 +1064,12 @@ on_backups_done (GObject      *source,
   GtkWidget *dialog;
   int status = -1;
 
-  report = messagerie_helper_run_finish (result, &status, &error);
-  set_busy (self, FALSE);
-
-  if (report == NULL || status != 0)
+  report = finish_helper_run (self, result, &status, _("Cannot list the saved configurations"));
+  if (report == NULL)
+    return;
+  if (status != 0)
     {
-      show_message (self, _("Cannot list the saved configurations"),
-                    report ? report->other->str : error->message);
+      show_message (self, _("Cannot list the saved configurations"), report->other->str);
       return;
     }
 

@@ -1403,6 +1403,508 @@ test_refused (void)
   remove_root (root);
 }
 
+/* ------------------------------------------------------------------------
+ * The password never leaks
+ * ------------------------------------------------------------------------ */
+
+/* Distinctive passwords: a colon and a caret (passwd.client's separator
+ * and exim's list separator), a space and a letter outside ASCII. */
+#define CANARY             "Leak-Canary-7f3a:^ é"
+#define CANARY_ASCII       "Leak-Canary-7f3a"
+#define OTHER_CANARY       "Other-Canary-51d0:^ ü"
+#define OTHER_CANARY_ASCII "Other-Canary-51d0"
+
+typedef struct {
+  const char *password;
+  /* Its first ASCII characters: found whatever the encoding or the
+   * escaping of the rest. */
+  const char *ascii;
+} Canary;
+
+static const Canary canary = { CANARY, CANARY_ASCII };
+static const Canary other_canary = { OTHER_CANARY, OTHER_CANARY_ASCII };
+
+/* Whether @data (any bytes, NULs included) holds the @n bytes of @needle. */
+static gboolean
+contains_bytes (const char *data,
+                gsize       length,
+                const char *needle,
+                gsize       n)
+{
+  for (gsize i = 0; n <= length && i <= length - n; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The same, with ASCII letters compared regardless of case. */
+static gboolean
+contains_ascii_nocase (const char *data,
+                       gsize       length,
+                       const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n <= length && i <= length - n; i++)
+    if (g_ascii_strncasecmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The form of @c that @data (any bytes, NULs included) holds, or NULL:
+ * as it is; its ASCII part in any case, so also escaped, quoted or in
+ * another encoding; in base64; in hexadecimal. */
+static const char *
+leak_form (const char   *data,
+           gsize         length,
+           const Canary *c)
+{
+  g_autofree char *base64 = g_base64_encode ((const guchar *) c->password, strlen (c->password));
+  g_autoptr(GString) hex = g_string_new (NULL);
+
+  for (const char *p = c->password; *p; p++)
+    g_string_append_printf (hex, "%02x", (guchar) *p);
+
+  if (contains_bytes (data, length, c->password, strlen (c->password)))
+    return "as it is";
+  if (contains_ascii_nocase (data, length, c->ascii))
+    return "its ASCII part";
+  if (contains_bytes (data, length, base64, strlen (base64)))
+    return "in base64";
+  if (contains_ascii_nocase (data, length, hex->str))
+    return "in hexadecimal";
+  return NULL;
+}
+
+static void
+assert_no_leak (const char   *what,
+                const char   *data,
+                gsize         length,
+                const Canary *c)
+{
+  const char *form = leak_form (data, length, c);
+
+  if (form != NULL)
+    g_error ("the password is in %s (%s)", what, form);
+}
+
+/* The demo's settings with @password in [secret]. */
+static char *
+settings_with_password (const char *password)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = demo_dir ();
+  g_autofree char *path = g_build_filename (demo, "etc", "messagerie", "messagerie.conf", NULL);
+
+  g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, &error);
+  g_assert_no_error (error);
+  g_key_file_set_string (keyfile, "secret", "password", password);
+  return g_key_file_to_data (keyfile, NULL, NULL);
+}
+
+/* /proc/@pid/@name; FALSE when it cannot be read (gone, or not ours to
+ * read: a set-user-ID exim4 when the tests do not run as root). */
+static gboolean
+read_proc (GPid         pid,
+           const char  *name,
+           char       **contents,
+           gsize       *length)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, name);
+
+  return g_file_get_contents (path, contents, length, NULL);
+}
+
+/* The processes under @pid at this moment, children and theirs. */
+static GArray *
+descendants (GPid pid)
+{
+  g_autoptr(GHashTable) parents = g_hash_table_new (NULL, NULL);
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (GPid));
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *name;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat = NULL;
+      const char *end;
+      int ppid;
+
+      if (!g_ascii_isdigit (name[0]) || !read_proc (atoi (name), "stat", &stat, NULL))
+        continue;
+      /* "PID (COMM) STATE PPID …": COMM may hold anything, ")" included. */
+      end = strrchr (stat, ')');
+      if (end != NULL && sscanf (end + 1, " %*c %d", &ppid) == 1)
+        g_hash_table_insert (parents, GINT_TO_POINTER (atoi (name)), GINT_TO_POINTER (ppid));
+    }
+
+  g_hash_table_iter_init (&iter, parents);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int up = GPOINTER_TO_INT (value);
+
+      for (guint depth = 0; up > 1 && depth < 64; depth++)
+        {
+          if (up == pid)
+            {
+              GPid child = GPOINTER_TO_INT (key);
+
+              g_array_append_val (found, child);
+              break;
+            }
+          up = GPOINTER_TO_INT (g_hash_table_lookup (parents, GINT_TO_POINTER (up)));
+        }
+    }
+
+  return found;
+}
+
+/* The command line and environment of @pid hold no form of @c. TRUE when
+ * both could be read. */
+static gboolean
+assert_process_clean (GPid          pid,
+                      const Canary *c,
+                      char        **cmdline_out)
+{
+  g_autofree char *cmdline = NULL;
+  g_autofree char *environ_ = NULL;
+  gsize cmdline_length = 0;
+  gsize environ_length = 0;
+  gboolean readable;
+
+  readable = read_proc (pid, "cmdline", &cmdline, &cmdline_length);
+  if (readable)
+    {
+      g_autofree char *what = g_strdup_printf ("the command line of process %d", (int) pid);
+
+      assert_no_leak (what, cmdline, cmdline_length, c);
+    }
+  if (read_proc (pid, "environ", &environ_, &environ_length))
+    {
+      g_autofree char *what = g_strdup_printf ("the environment of process %d", (int) pid);
+
+      assert_no_leak (what, environ_, environ_length, c);
+    }
+  else
+    readable = FALSE;
+
+  if (cmdline_out != NULL && cmdline != NULL)
+    {
+      /* The arguments, separated by spaces. */
+      for (gsize i = 0; i + 1 < cmdline_length; i++)
+        if (cmdline[i] == '\0')
+          cmdline[i] = ' ';
+      *cmdline_out = g_steal_pointer (&cmdline);
+    }
+  return readable;
+}
+
+/* The files under @root (relative paths) whose bytes, name or link
+ * target hold a form of @c. */
+static void
+files_holding_into (GPtrArray    *found,
+                    const char   *root,
+                    const char   *relative,
+                    const Canary *c)
+{
+  g_autofree char *path = relative ? g_build_filename (root, relative, NULL) : g_strdup (root);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (path, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *rel = relative ? g_build_filename (relative, name, NULL) : g_strdup (name);
+      g_autofree char *full = g_build_filename (root, rel, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+      struct stat st;
+
+      g_assert_cmpint (lstat (full, &st), ==, 0);
+      if (S_ISREG (st.st_mode))
+        {
+          g_file_get_contents (full, &contents, &length, &error);
+          g_assert_no_error (error);
+        }
+      else if (S_ISLNK (st.st_mode))
+        {
+          contents = g_file_read_link (full, NULL);
+          length = contents ? strlen (contents) : 0;
+        }
+
+      if (leak_form (name, strlen (name), c) != NULL ||
+          (contents != NULL && leak_form (contents, length, c) != NULL))
+        g_ptr_array_add (found, g_strdup (rel));
+
+      if (S_ISDIR (st.st_mode))
+        files_holding_into (found, root, rel, c);
+    }
+}
+
+static char *
+files_holding (const char   *root,
+               const Canary *c)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  files_holding_into (found, root, NULL, c);
+  g_ptr_array_sort (found, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (found, NULL);
+  /* One line each, to compare with g_assert_cmpstr. */
+  return g_strjoinv ("\n", (char **) found->pdata);
+}
+
+/* A copy of passwd.client in a backup: var/backups/messagerie/NAME/etc/exim4/passwd.client. */
+static gboolean
+is_backup_passwd (const char *relative)
+{
+  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
+
+  return g_str_has_prefix (relative, BACKUPS_DIR "/") && g_strv_length (parts) == 7 &&
+         g_str_equal (parts[4], "etc") && g_str_equal (parts[5], "exim4") &&
+         g_str_equal (parts[6], "passwd.client");
+}
+
+static char *
+read_fd (int fd)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  char buffer[4096];
+  ssize_t n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      g_string_append_len (out, buffer, n);
+  close (fd);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* apply with @c's password, stopped after its first rename: while it is
+ * stopped, and then while it runs to the end, its command line and
+ * environment and those of every process under it are read from /proc;
+ * then its output. */
+static void
+apply_watched (const char   *root,
+               const Canary *c)
+{
+  const char *env_extra[] = { "MESSAGERIE_HELPER_TEST_STOP", "write:1", NULL };
+  const char *argv[] = { helper_path (), "--root", root, "apply", NULL };
+  g_auto(GStrv) env = helper_environment (env_extra);
+  g_autofree char *input = settings_with_password (c->password);
+  g_autoptr(GHashTable) commands = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint unreadable = 0;
+  GPid pid;
+  int in_fd, out_fd, err_fd;
+  int status;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
+                            NULL, NULL, &pid, &in_fd, &out_fd, &err_fd, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
+  close (in_fd);
+
+  g_assert_cmpint (waitpid (pid, &status, WUNTRACED), ==, pid);
+  g_assert_true (WIFSTOPPED (status));
+
+  /* Stopped in the middle of the transaction, the password in its memory:
+   * not in its command line nor its environment, which are readable
+   * (what is read is what is checked). */
+  {
+    g_autofree char *cmdline = NULL;
+    g_autofree char *environ_ = NULL;
+    g_autoptr(GArray) under = descendants (pid);
+    g_autofree char *holding = NULL;
+    gsize length;
+
+    g_assert_true (assert_process_clean (pid, c, NULL));
+    g_assert_true (read_proc (pid, "cmdline", &cmdline, &length));
+    g_assert_cmpstr (cmdline + length - strlen ("apply") - 1, ==, "apply");
+    g_assert_true (read_proc (pid, "environ", &environ_, &length));
+    g_assert_true (contains_bytes (environ_, length, "MESSAGERIE_HELPER_TEST_STOP=write:1\0",
+                                   strlen ("MESSAGERIE_HELPER_TEST_STOP=write:1") + 1));
+
+    for (guint i = 0; i < under->len; i++)
+      {
+        char *child = NULL;
+
+        if (!assert_process_clean (g_array_index (under, GPid, i), c, &child))
+          unreadable++;
+        if (child != NULL)
+          g_hash_table_add (commands, child);
+      }
+    g_test_message ("stopped after its first rename, %u process(es) under the helper",
+                    under->len);
+
+    /* Nor in any file but passwd.client (the journal is written by now). */
+    holding = files_holding (root, c);
+    if (holding[0] != '\0' && !g_str_equal (holding, "etc/exim4/passwd.client"))
+      g_error ("while the apply is stopped, the password is in:\n%s", holding);
+  }
+
+  /* It goes on: every process it starts (update-exim4.conf and what it
+   * runs, exim4 -bV) is looked at as often as possible until it ends. */
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  while (TRUE)
+    {
+      pid_t done = waitpid (pid, &status, WNOHANG);
+      g_autoptr(GArray) under = NULL;
+
+      g_assert_cmpint (done, >=, 0);
+      if (done == pid)
+        break;
+
+      under = descendants (pid);
+      for (guint i = 0; i < under->len; i++)
+        {
+          char *child = NULL;
+
+          if (!assert_process_clean (g_array_index (under, GPid, i), c, &child))
+            unreadable++;
+          if (child != NULL)
+            g_hash_table_add (commands, child);
+        }
+    }
+  g_spawn_close_pid (pid);
+
+  {
+    g_autofree char **seen = (char **) g_hash_table_get_keys_as_array (commands, NULL);
+    g_autofree char *list = g_strjoinv ("\n  ", seen);
+
+    g_test_message ("%u command line(s) seen under the helper (%u read(s) refused or too late):\n  %s",
+                    g_hash_table_size (commands), unreadable, list);
+  }
+
+  /* It finished as usual, and said nothing of the password. */
+  out = read_fd (out_fd);
+  err = read_fd (err_fd);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, MESSAGERIE_EXIT_OK);
+  g_assert_true (g_str_has_suffix (out, "\n") && strstr (out, "\nresult\tok\t") != NULL);
+  assert_no_leak ("the helper's standard output", out, strlen (out), c);
+  assert_no_leak ("the helper's standard error", err, strlen (err), c);
+}
+
+static void
+test_password_never_leaks (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *top = g_build_filename (root, BACKUPS_DIR, NULL);
+  g_autoptr(GPtrArray) backups1 = NULL;
+  g_autoptr(GPtrArray) backups2 = NULL;
+  g_autofree char *newest = NULL;
+
+  /* The first apply brings the password: passwd.client holds it (or this
+   * test would prove nothing), nothing else does, the settings file
+   * included, nor the backup of the demo's passwd.client. */
+  apply_watched (root, &canary);
+  {
+    g_autofree char *passwd = root_file (root, "etc/exim4/passwd.client");
+    g_autofree char *settings = root_file (root, "etc/messagerie/messagerie.conf");
+    g_autofree char *holding = files_holding (root, &canary);
+
+    g_assert_nonnull (strstr (passwd, ":scribe:" CANARY "\n"));
+    assert_no_leak ("the settings file", settings, strlen (settings), &canary);
+    g_assert_cmpstr (holding, ==, "etc/exim4/passwd.client");
+  }
+  backups1 = backup_dirs (root);
+
+  /* The second, with another password, replaces it: the first is then in
+   * the new backup's copy of passwd.client, and nowhere else. */
+  apply_watched (root, &other_canary);
+  backups2 = backup_dirs (root);
+  newest = new_backup (backups1, backups2);
+  {
+    g_autofree char *dir = g_build_filename (top, newest, NULL);
+    g_autofree char *copy = g_build_filename (dir, "etc", "exim4", "passwd.client", NULL);
+    g_autofree char *expected = g_build_filename (BACKUPS_DIR, newest, "etc", "exim4",
+                                                  "passwd.client", NULL);
+    g_autofree char *holding = files_holding (root, &canary);
+    g_autofree char *holding_other = files_holding (root, &other_canary);
+    struct stat st;
+
+    g_assert_true (is_backup_passwd (expected));
+    g_assert_cmpstr (holding, ==, expected);
+    g_assert_cmpstr (holding_other, ==, "etc/exim4/passwd.client");
+
+    /* That backup is closed to anyone else, and its passwd.client is no
+     * more readable than the original (0640, root:Debian-exim). */
+    g_assert_cmpint (stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0700);
+    g_assert_cmpint (stat (copy, &st), ==, 0);
+    g_assert_true (S_ISREG (st.st_mode));
+    if ((st.st_mode & 07777 & ~0640) != 0)
+      g_error ("the backup's passwd.client is %04o, more open than 0640",
+               (guint) (st.st_mode & 07777));
+    if (geteuid () == 0)
+      g_assert_cmpint (st.st_uid, ==, 0);
+  }
+
+  remove_root (root);
+}
+
+/* validate and render, which run unprivileged on the administrator's own
+ * input: validate never says the password, even when it is refused. render
+ * is the dry run: it prints every file apply would write, passwd.client
+ * and so the password included, on purpose, to the user who typed it;
+ * never on standard error. */
+static void
+test_password_not_printed (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *input = settings_with_password (CANARY);
+  g_autofree char *refused = settings_with_password (CANARY "\t");
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_helper (&run, input, NULL, "validate", NULL);
+    g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
+    assert_no_leak ("validate's standard output", run.out, strlen (run.out), &canary);
+    assert_no_leak ("validate's standard error", run.err, strlen (run.err), &canary);
+  }
+
+  /* A tab: refused with E9, which does not quote it. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_helper (&run, refused, NULL, "validate", NULL);
+    g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_INVALID);
+    g_assert_true (has_line_prefix (run.out, "error\tpassword\tE9\t"));
+    assert_no_leak ("validate's standard output", run.out, strlen (run.out), &canary);
+    assert_no_leak ("validate's standard error", run.err, strlen (run.err), &canary);
+  }
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_helper (&run, input, NULL, "--root", root, "render", NULL);
+    g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
+    g_assert_nonnull (strstr (run.out, "==> /etc/exim4/passwd.client <==\n"));
+    g_assert_nonnull (strstr (run.out, ":scribe:" CANARY "\n"));
+    assert_no_leak ("render's standard error", run.err, strlen (run.err), &canary);
+  }
+
+  /* An apply refused for its password says nothing of it either. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_helper (&run, refused, NULL, "--root", root, "apply", NULL);
+    assert_result (&run, MESSAGERIE_EXIT_INVALID, "invalid");
+    assert_no_leak ("apply's standard output", run.out, strlen (run.out), &canary);
+    assert_no_leak ("apply's standard error", run.err, strlen (run.err), &canary);
+  }
+
+  remove_root (root);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1422,6 +1924,8 @@ main (int    argc,
   g_test_add_func ("/apply/fault/kill-recover", test_fault_kill_recover);
   g_test_add_func ("/apply/busy", test_busy);
   g_test_add_func ("/apply/refused", test_refused);
+  g_test_add_func ("/apply/password-never-leaks", test_password_never_leaks);
+  g_test_add_func ("/apply/password-not-printed", test_password_not_printed);
 
   return g_test_run ();
 }
