@@ -517,34 +517,22 @@ relay_login (MessagerieSettings  *settings,
   return **host != '\0' && **user != '\0';
 }
 
-/* Whether the server's passwd.client holds a password for @host and @user,
- * as far as this user may read it (a copy under --root; on the system the
- * file is root's and Debian-exim's, and the answer is "unknown": FALSE). */
+/* Whether the server holds a password for @host and @user: the helper
+ * says so in a file anyone may read, as passwd.client is root's and
+ * Debian-exim's only. */
 static gboolean
 server_has_password (MessagerieWindow *self,
                      const char       *host,
                      const char       *user)
 {
   g_autofree char *path = g_build_filename (self->root ? self->root : "/",
-                                            MESSAGERIE_PATH_PASSWD_CLIENT, NULL);
+                                            MESSAGERIE_PATH_PASSWORD_INDEX, NULL);
   g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  gboolean found = FALSE;
 
   if (!g_file_get_contents (path, &contents, NULL, NULL))
     return FALSE;
 
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && !found; i++)
-    {
-      g_autofree char *prefix = g_strdup_printf ("%s:%s:", host, user);
-      g_autofree char *any = g_strdup_printf ("*:%s:", user);
-
-      found = g_str_has_prefix (lines[i], prefix) || g_str_has_prefix (lines[i], any);
-    }
-  explicit_bzero (contents, strlen (contents));
-
-  return found;
+  return messagerie_render_index_has_password (contents, host, user);
 }
 
 /* Said once per window: the password row carries it from then on. */

@@ -1775,11 +1775,17 @@ apply_watched (const char   *root,
   g_spawn_close_pid (pid);
 
   {
-    g_autofree char **seen = (char **) g_hash_table_get_keys_as_array (commands, NULL);
-    g_autofree char *list = g_strjoinv ("\n  ", seen);
+    g_autoptr(GString) list = g_string_new (NULL);
+    GHashTableIter iter;
+    gpointer command;
 
-    g_test_message ("%u command line(s) seen under the helper (%u read(s) refused or too late):\n  %s",
-                    g_hash_table_size (commands), unreadable, list);
+    g_hash_table_iter_init (&iter, commands);
+    while (g_hash_table_iter_next (&iter, &command, NULL))
+      if (*(char *) command != '\0')
+        g_string_append_printf (list, "\n  %.72s", (char *) command);
+
+    g_test_message ("command lines seen under the helper (%u read(s) refused or too late):%s",
+                    unreadable, list->str);
   }
 
   /* It finished as usual, and said nothing of the password. */

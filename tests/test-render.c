@@ -600,6 +600,31 @@ test_idempotent (Fixture       *fixture,
     }
 }
 
+static void
+test_password_index (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = render (fixture);
+  g_autoptr(GPtrArray) off = NULL;
+  const char *index = contents (files, MESSAGERIE_PATH_PASSWORD_INDEX);
+
+  /* Readable by anyone, and no secret in it. */
+  g_assert_cmpuint (find (files, MESSAGERIE_PATH_PASSWORD_INDEX)->mode, ==, 0644);
+  g_assert_null (strstr (index, "pa:ss"));
+  g_assert_true (messagerie_render_index_has_password (index, "smtp.ac-test.fr", "scribe"));
+  g_assert_false (messagerie_render_index_has_password (index, "smtp.ac-test.fr", "other"));
+  g_assert_false (messagerie_render_index_has_password (index, "other.gateway.fr", "scribe"));
+  g_assert_false (messagerie_render_index_has_password (NULL, "smtp.ac-test.fr", "scribe"));
+  g_assert_false (messagerie_render_index_has_password ("not [a key file", "a", "b"));
+
+  /* Authentication off: the server holds no password for the gateway. */
+  messagerie_settings_set (fixture->settings, "relay_auth", "false");
+  off = render (fixture);
+  index = contents (off, MESSAGERIE_PATH_PASSWORD_INDEX);
+  g_assert_false (messagerie_render_index_has_password (index, "smtp.ac-test.fr", "scribe"));
+  g_assert_null (strstr (index, "[relay-password]"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -621,6 +646,7 @@ main (int    argc,
   ADD ("/render/sender-name", test_sender_name);
   ADD ("/render/dovecot", test_dovecot);
   ADD ("/render/idempotent", test_idempotent);
+  ADD ("/render/password-index", test_password_index);
 
 #undef ADD
 

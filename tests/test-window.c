@@ -1005,14 +1005,31 @@ test_keyring_server_note (Fixture       *f,
   if (!keyring_mode ("working"))
     return;
 
+  g_autoptr(GError) error = NULL;
+
   wait_keyring (f);
-  /* The demo's passwd.client has a line for the gateway, the keyring
-   * nothing for this one: the row says where the password is. */
-  set_text (f, "relay_host", "smtp2.ac-test.fr");
+  g_assert_cmpstr (password_text (f), ==, "demo-keyring");
+
+  /* The keyring forgets it; the server still has it, as the helper's
+   * index (etc/messagerie/relay-password in the demo) says: the row says
+   * where the password is. */
+  secret_password_clear_sync (messagerie_keyring_get_schema (), NULL, &error,
+                              "relay-host", "smtp.ac-test.fr", "relay-user", "scribe", NULL);
+  g_assert_no_error (error);
+  set_text (f, "relay_user", "scrib");
+  set_text (f, "relay_user", "scribe");
   wait_keyring (f);
   g_assert_cmpstr (password_text (f), ==, "");
   g_assert_true (caption_shown (f, "password"));
   g_assert_cmpstr (caption_text (f, "password"), ==, _("Password stored on the server"));
+  /* Nothing typed: nothing to apply, the server keeps its password. */
+  g_assert_false (action_enabled (f, "apply"));
+
+  /* Another gateway: neither the keyring nor the server has one. */
+  set_text (f, "relay_host", "smtp2.ac-test.fr");
+  wait_keyring (f);
+  g_assert_cmpstr (password_text (f), ==, "");
+  g_assert_false (caption_shown (f, "password"));
 }
 
 static void
@@ -1044,6 +1061,12 @@ test_keyring_store_and_clear (Fixture       *f,
     }
   g_assert_cmpstr (stored, ==, "nouveau:mot de passe");
   g_assert_cmpstr (password_text (f), ==, "nouveau:mot de passe");
+  {
+    g_autofree char *index = root_file (f, "etc/messagerie/relay-password");
+
+    g_assert_true (messagerie_render_index_has_password (index, "smtp.ac-test.fr", "scribe"));
+    g_assert_null (strstr (index, "nouveau"));
+  }
   g_assert_false (action_enabled (f, "apply"));
 
   /* Authentication off and applied: the keyring forgets it. */

@@ -41,6 +41,7 @@ static const char *const inputs[] = {
   MESSAGERIE_PATH_EMAIL_ADDRESSES,
   MESSAGERIE_PATH_ALIASES,
   MESSAGERIE_PATH_DOVECOT,
+  MESSAGERIE_PATH_PASSWORD_INDEX,
   NULL
 };
 
@@ -63,6 +64,32 @@ messagerie_rendered_file_free (MessagerieRenderedFile *file)
   g_free (file->contents);
   g_free (file->group);
   g_free (file);
+}
+
+/* The gateway and login passwd.client holds a password for (render_passwd_client
+ * has refused to go on without one), for the application to read. */
+static char *
+render_password_index (MessagerieSettings *settings)
+{
+  GString *out = g_string_new ("# Written by Messagerie: the SMTP gateway and login for which\n"
+                               "# " MESSAGERIE_PATH_PASSWD_CLIENT " holds a password (the password\n"
+                               "# itself is only there). No secret is kept here.\n");
+
+  if (messagerie_settings_get_boolean (settings, "relay_enabled")
+      && messagerie_settings_get_boolean (settings, "relay_auth"))
+    {
+      g_autoptr(GKeyFile) index = g_key_file_new ();
+      g_autofree char *data = NULL;
+
+      g_key_file_set_string (index, "relay-password", "host",
+                             messagerie_settings_get (settings, "relay_host"));
+      g_key_file_set_string (index, "relay-password", "user",
+                             messagerie_settings_get (settings, "relay_user"));
+      data = g_key_file_to_data (index, NULL, NULL);
+      g_string_append (out, data);
+    }
+
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -719,6 +746,7 @@ messagerie_render (MessagerieSettings  *settings,
   if (passwd != NULL)
     add_file (files, MESSAGERIE_PATH_PASSWD_CLIENT, g_steal_pointer (&passwd),
               0640, "Debian-exim");
+  add_file (files, MESSAGERIE_PATH_PASSWORD_INDEX, render_password_index (settings), 0644, NULL);
 
   add_file (files, MESSAGERIE_PATH_MAILNAME, g_strdup_printf ("%s\n", domain), 0644, NULL);
 
@@ -736,4 +764,24 @@ messagerie_render (MessagerieSettings  *settings,
     add_file (files, MESSAGERIE_PATH_DOVECOT, render_dovecot (settings), 0644, NULL);
 
   return g_steal_pointer (&files);
+}
+
+gboolean
+messagerie_render_index_has_password (const char *contents,
+                                      const char *host,
+                                      const char *user)
+{
+  g_autoptr(GKeyFile) index = g_key_file_new ();
+  g_autofree char *indexed_host = NULL;
+  g_autofree char *indexed_user = NULL;
+
+  g_return_val_if_fail (host != NULL && user != NULL, FALSE);
+
+  if (contents == NULL || !g_key_file_load_from_data (index, contents, -1, G_KEY_FILE_NONE, NULL))
+    return FALSE;
+
+  indexed_host = g_key_file_get_string (index, "relay-password", "host", NULL);
+  indexed_user = g_key_file_get_string (index, "relay-password", "user", NULL);
+
+  return g_strcmp0 (indexed_host, host) == 0 && g_strcmp0 (indexed_user, user) == 0;
 }

@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 #define MESSAGERIE_PATH_EMAIL_ADDRESSES "/etc/email-addresses"
 #define MESSAGERIE_PATH_ALIASES        "/etc/aliases"
 #define MESSAGERIE_PATH_DOVECOT        "/etc/dovecot/conf.d/99-messagerie.conf"
+/* Which gateway and login passwd.client holds a password for, readable by
+ * the application, which may not read passwd.client itself. No secret. */
+#define MESSAGERIE_PATH_PASSWORD_INDEX "/etc/messagerie/relay-password"
 
 #define MESSAGERIE_RENDER_ERROR (messagerie_render_error_quark ())
 
@@ -44,6 +47,12 @@ const char *const  *messagerie_render_inputs      (void);
 GPtrArray          *messagerie_render             (MessagerieSettings  *settings,
                                                    GHashTable          *existing,
                                                    GError             **error);
+
+/* From the contents of MESSAGERIE_PATH_PASSWORD_INDEX: whether the server
+ * holds a password for @host and @user. */
+gboolean            messagerie_render_index_has_password (const char *contents,
+                                                          const char *host,
+                                                          const char *user);
 
 /* The value exim's configuration gives @key in update-exim4.conf.conf
  * @contents ("dc_smarthost" → "host::587"), or NULL. */
