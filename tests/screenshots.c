@@ -5,6 +5,14 @@
  *
  *   screenshots ROOT OUTDIR PREFIX
  *
+ * With MESSAGERIE_SHOTS_ONLY=relay, only the relay page (PREFIX-relay.png),
+ * once the keyring has answered, and a line on standard output saying what
+ * the password row shows; with MESSAGERIE_HELPER as well, a password is
+ * then typed and applied to ROOT (--root) and the page pictured again once
+ * the keyring was asked to remember it (PREFIX-relay-applied.png).
+ * build-aux/screenshots pictures that way what an administrator sees in
+ * each way the keyring can fail.
+ *
  * The pictures are rendered by GTK from the window itself, as a user would
  * see it on screen (the same renderer, cairo, as under Xvfb). */
 
@@ -69,6 +77,63 @@ show_page (GtkWidget  *window,
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), page);
 }
 
+/* Until the password row no longer says that it is looking in the
+ * keyring (the lookup starts after the first frame). */
+static void
+wait_keyring (GtkWidget *window)
+{
+  GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
+  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  const char *looking = _("Looking for the password in the keyring…");
+  gint64 start = g_get_monotonic_time ();
+
+  spin (1000);
+  while (g_str_equal (gtk_label_get_text (GTK_LABEL (label)), looking))
+    {
+      if (g_get_monotonic_time () - start > 60 * G_USEC_PER_SEC)
+        {
+          g_printerr ("The keyring did not answer within 60 s\n");
+          break;
+        }
+      spin (100);
+    }
+}
+
+/* What the password row shows, never the password itself. */
+static void
+describe_password_row (GtkWidget *window)
+{
+  GtkWidget *row = messagerie_window_get_row (MESSAGERIE_WINDOW (window), "password");
+  GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
+  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  g_print ("password row: %s, %s, %s; caption %s: “%s”\n",
+           gtk_widget_is_sensitive (row) ? "sensitive" : "insensitive",
+           gtk_editable_get_editable (GTK_EDITABLE (row)) ? "editable" : "not editable",
+           *text ? "filled" : "empty",
+           gtk_widget_get_visible (caption) ? "shown" : "hidden",
+           gtk_label_get_text (GTK_LABEL (label)));
+}
+
+/* Until the helper is done: "restore" is disabled while it runs. */
+static void
+wait_helper (GtkWidget *window)
+{
+  GAction *restore = g_action_map_lookup_action (G_ACTION_MAP (window), "restore");
+  gint64 start = g_get_monotonic_time ();
+
+  spin (200);
+  while (!g_action_get_enabled (restore))
+    {
+      if (g_get_monotonic_time () - start > 60 * G_USEC_PER_SEC)
+        g_error ("The helper did not finish within 60 s");
+      spin (100);
+    }
+  /* The keyring's answer to the store. */
+  spin (1500);
+}
+
 static GtkWidget *
 open_window (const char *root,
              int         width,
@@ -115,6 +180,27 @@ main (int    argc,
 
   gtk_init ();
   adw_init ();
+
+  if (g_strcmp0 (g_getenv ("MESSAGERIE_SHOTS_ONLY"), "relay") == 0)
+    {
+      window = open_window (root, 960, 760);
+      show_page (window, "relay");
+      wait_keyring (window);
+      describe_password_row (window);
+      shoot (window, outdir, prefix, "relay");
+      if (g_getenv ("MESSAGERIE_HELPER") != NULL)
+        {
+          gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                          "password")),
+                                 "nouveau-mot-de-passe");
+          gtk_widget_activate_action (window, "win.apply", NULL);
+          wait_helper (window);
+          describe_password_row (window);
+          shoot (window, outdir, prefix, "relay-applied");
+        }
+      gtk_window_destroy (GTK_WINDOW (window));
+      return 0;
+    }
 
   window = open_window (root, 960, 760);
   show_page (window, "services");

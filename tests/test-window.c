@@ -3,8 +3,10 @@
  * CI): live validation, rows shown and hidden, Apply, revert, modes. Run
  * once in English and once in French (see tests/meson.build). */
 
+#include <errno.h>
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -1136,6 +1138,258 @@ test_rewrite_note (Fixture       *f,
   g_assert_cmpstr (rewrite_note (f), !=, "");
 }
 
+/* The password never leaks from the window: a password typed, applied
+ * through the real helper, once refused by a fault on the server and once
+ * applied, appears in nothing logged (every level, debug included), in
+ * nothing written to standard output or standard error (the window's, and
+ * through them anything it starts), and in no label on screen. Keyring or
+ * none: a keyring that cannot be reached is part of what may be logged. */
+
+#define LEAK_CANARY       "Leak-Canary-7f3a:^ é"
+#define LEAK_CANARY_ASCII "Leak-Canary-7f3a"
+
+/* Everything logged while a case watches. */
+static GString *logged;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  if (logged != NULL)
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        {
+          g_string_append_printf (logged, "%s=", fields[i].key);
+          if (fields[i].length < 0)
+            g_string_append (logged, fields[i].value);
+          else
+            g_string_append_len (logged, fields[i].value, fields[i].length);
+          g_string_append_c (logged, ' ');
+        }
+      g_string_append_c (logged, '\n');
+      /* The debug messages asked for stay out of the TAP output. */
+      if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+        return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* A file descriptor (standard output or error) read through a pipe by a
+ * thread that passes everything on to where it went before, and keeps a
+ * copy. */
+typedef struct {
+  int      fd;
+  int      saved;
+  int      pipe_out;
+  GString *copy;
+  GThread *thread;
+} Tee;
+
+static gpointer
+tee_thread (gpointer data)
+{
+  Tee *tee = data;
+  char buffer[4096];
+  ssize_t n;
+
+  while ((n = read (tee->pipe_out, buffer, sizeof buffer)) != 0)
+    {
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          break;
+        }
+      g_string_append_len (tee->copy, buffer, n);
+      for (ssize_t done = 0, w; done < n; done += w)
+        if ((w = write (tee->saved, buffer + done, n - done)) <= 0)
+          break;
+    }
+  return NULL;
+}
+
+static void
+tee_start (Tee *tee,
+           int  fd)
+{
+  int fds[2];
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  tee->fd = fd;
+  tee->saved = dup (fd);
+  g_assert_cmpint (tee->saved, >=, 0);
+  tee->pipe_out = fds[0];
+  tee->copy = g_string_new (NULL);
+  g_assert_cmpint (dup2 (fds[1], fd), ==, fd);
+  close (fds[1]);
+  tee->thread = g_thread_new ("tee", tee_thread, tee);
+}
+
+/* What went through, once the descriptor is back as it was. */
+static char *
+tee_stop (Tee *tee)
+{
+  /* The thread reads to the end once no descriptor of the pipe's
+   * writing end is left: the only one is @fd now. */
+  g_assert_cmpint (dup2 (tee->saved, tee->fd), ==, tee->fd);
+  g_thread_join (tee->thread);
+  close (tee->pipe_out);
+  close (tee->saved);
+  return g_string_free (tee->copy, FALSE);
+}
+
+static gboolean
+contains_nocase (const char *data,
+                 gsize       length,
+                 const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n <= length && i <= length - n; i++)
+    if (g_ascii_strncasecmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* @text holds the canary: as it is, its ASCII part (so also escaped or
+ * in another encoding), or in base64. */
+static gboolean
+holds_canary (const char *text,
+              gsize       length)
+{
+  g_autofree char *base64 = g_base64_encode ((const guchar *) LEAK_CANARY, strlen (LEAK_CANARY));
+
+  return contains_nocase (text, length, LEAK_CANARY_ASCII) ||
+         contains_nocase (text, length, base64);
+}
+
+/* A label showing the canary, in @widget or below it. */
+static const char *
+label_with_canary (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+
+      if (text != NULL && holds_canary (text, strlen (text)))
+        return text;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = label_with_canary (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+assert_no_label_with_canary (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      const char *found = label_with_canary (l->data);
+
+      if (found != NULL)
+        g_error ("a label shows the password: %s", found);
+    }
+  g_list_free (toplevels);
+}
+
+static void
+test_password_never_logged (Fixture       *f,
+                            gconstpointer  data)
+{
+  static gboolean writer_set = FALSE;
+  g_autofree char *dovecot = g_build_filename (f->root, "etc", "dovecot", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *passwd = NULL;
+  gboolean debug_was = g_log_get_debug_enabled ();
+  AdwMessageDialog *dialog;
+  Tee tee_out, tee_err;
+
+  if (!helper_available ())
+    return;
+
+  /* Set once per process, it passes on what nobody watches. */
+  if (!writer_set)
+    g_log_set_writer_func (capture_writer, NULL, NULL);
+  writer_set = TRUE;
+
+  /* As G_MESSAGES_DEBUG=all would (g_setenv is not safe once GTK runs
+   * threads); the writer sees every level anyway. */
+  g_log_set_debug_enabled (TRUE);
+  logged = g_string_new (NULL);
+  fflush (stdout);
+  fflush (stderr);
+  tee_start (&tee_out, STDOUT_FILENO);
+  tee_start (&tee_err, STDERR_FILENO);
+  /* What is read is what is checked. */
+  g_debug ("watching: debug-marker");
+  fprintf (stderr, "# watching: stderr-marker\n");
+
+  /* A fault the helper reports after reading the password: a file where
+   * Dovecot's folder should be. The window says what failed. */
+  g_assert_true (g_file_set_contents (dovecot, "not a folder\n", -1, NULL));
+  set_text (f, "password", LEAK_CANARY);
+  g_assert_true (action_enabled (f, "apply"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  dialog = message_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_false (holds_canary (adw_message_dialog_get_heading (dialog),
+                                strlen (adw_message_dialog_get_heading (dialog))));
+  g_assert_false (holds_canary (adw_message_dialog_get_body (dialog),
+                                strlen (adw_message_dialog_get_body (dialog))));
+  assert_no_label_with_canary ();
+  answer (dialog, "close");
+
+  /* The fault gone, the same password applies. */
+  g_assert_cmpint (g_unlink (dovecot), ==, 0);
+  if (!g_str_equal (gtk_editable_get_text (GTK_EDITABLE (row (f, "password"))), LEAK_CANARY))
+    set_text (f, "password", LEAK_CANARY);
+  g_assert_true (action_enabled (f, "apply"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  assert_no_dialog (f);
+  /* Sent: this test would prove nothing otherwise. */
+  passwd = root_file (f, "etc/exim4/passwd.client");
+  g_assert_nonnull (strstr (passwd, "smtp.ac-test.fr:scribe:" LEAK_CANARY "\n"));
+  assert_no_label_with_canary ();
+
+  /* Another change, the password not typed again. */
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  assert_no_dialog (f);
+  assert_no_label_with_canary ();
+
+  fflush (stdout);
+  fflush (stderr);
+  err = tee_stop (&tee_err);
+  out = tee_stop (&tee_out);
+  log = g_string_free (g_steal_pointer (&logged), FALSE);
+  g_log_set_debug_enabled (debug_was);
+
+  g_assert_nonnull (strstr (log, "watching: debug-marker"));
+  g_assert_nonnull (strstr (err, "# watching: stderr-marker\n"));
+  if (holds_canary (log, strlen (log)))
+    g_error ("the password was logged:\n%s", log);
+  if (holds_canary (out, strlen (out)))
+    g_error ("the password went to standard output:\n%s", out);
+  if (holds_canary (err, strlen (err)))
+    g_error ("the password went to standard error:\n%s", err);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1165,6 +1419,8 @@ main (int   argc,
           ADD ("keyring/fill", test_keyring_fill);
           ADD ("keyring/server-note", test_keyring_server_note);
           ADD ("keyring/store-and-clear", test_keyring_store_and_clear);
+          /* With a keyring that stores and finds it. */
+          ADD ("keyring/password-never-logged", test_password_never_logged);
         }
       else
         ADD ("keyring/none", test_keyring_none);
@@ -1190,6 +1446,7 @@ main (int   argc,
   ADD ("close-discard", test_close_discard);
   ADD ("close-apply", test_close_apply);
   ADD ("rewrite-note", test_rewrite_note);
+  ADD ("password-never-logged", test_password_never_logged);
 #undef ADD
 
   return g_test_run ();
