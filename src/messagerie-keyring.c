@@ -289,6 +289,11 @@ messagerie_keyring_classify_error (const GError *error)
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
     return MESSAGERIE_KEYRING_PROBLEM_NO_BUS;
 
+  /* With a display but without dbus-launch (no dbus-x11, as on a server
+   * reached through ssh -X), autolaunching the bus fails to spawn it. */
+  if (error->domain == G_SPAWN_ERROR)
+    return MESSAGERIE_KEYRING_PROBLEM_NO_BUS;
+
   /* Nothing owns org.freedesktop.secrets and no .service file starts it
    * (org.freedesktop.DBus.Error.ServiceUnknown), or the one that should
    * failed to start (Spawn.ExecFailed, Spawn.ChildExited, …). */

@@ -108,6 +108,10 @@ struct _MessagerieWindow
   guint               keyring_timeout;
   /* Said once: the keyring cannot be used in this session. */
   gboolean            keyring_unusable;
+  /* Why, when it cannot. */
+  const char         *keyring_problem;
+  /* Set once the first lookup started (after the first frame). */
+  gboolean            keyring_started;
 
   Field               fields[N_FIELDS];
   Mode                mode;
@@ -535,6 +539,20 @@ server_has_password (MessagerieWindow *self,
   return messagerie_render_index_has_password (contents, host, user);
 }
 
+/* What the password row says when the keyring gives no password: where
+ * the password is, if the server has one (the keyring's trouble matters
+ * only once a new password is typed), else why the keyring says nothing. */
+static void
+note_no_keyring_password (MessagerieWindow *self)
+{
+  const char *host, *user;
+
+  if (relay_login (self->settings, &host, &user) && server_has_password (self, host, user))
+    set_password_note (self, _("Password stored on the server"));
+  else
+    set_password_note (self, self->keyring_problem);
+}
+
 /* Said once per window: the password row carries it from then on. */
 static void
 report_keyring_problem (MessagerieWindow *self,
@@ -545,7 +563,7 @@ report_keyring_problem (MessagerieWindow *self,
   g_debug ("Keyring: %s", error->message);
   if (problem != MESSAGERIE_KEYRING_PROBLEM_LOCKED)
     self->keyring_unusable = TRUE;
-  set_password_note (self, messagerie_keyring_problem_message (problem));
+  self->keyring_problem = messagerie_keyring_problem_message (problem);
 }
 
 static void
@@ -555,7 +573,6 @@ on_keyring_lookup_done (GObject      *source,
 {
   g_autoptr(MessagerieWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  const char *host, *user;
   char *password;
 
   password = messagerie_keyring_lookup_finish (result, &error);
@@ -564,18 +581,13 @@ on_keyring_lookup_done (GObject      *source,
   g_clear_object (&self->keyring_lookup);
 
   if (error != NULL)
-    {
-      set_keyring_password (self, NULL);
-      report_keyring_problem (self, error);
-      return;
-    }
+    report_keyring_problem (self, error);
 
   set_keyring_password (self, password);
   secret_password_free (password);
 
-  if (self->keyring_password == NULL && relay_login (self->settings, &host, &user)
-      && server_has_password (self, host, user))
-    set_password_note (self, _("Password stored on the server"));
+  if (self->keyring_password == NULL)
+    note_no_keyring_password (self);
   else
     set_password_note (self, NULL);
   refresh (self);
@@ -593,15 +605,18 @@ start_keyring_lookup (MessagerieWindow *self)
       g_clear_object (&self->keyring_lookup);
     }
 
+  self->keyring_started = TRUE;
   if (!relay_login (self->settings, &host, &user))
     {
       set_keyring_password (self, NULL);
-      if (!self->keyring_unusable)
-        set_password_note (self, NULL);
+      set_password_note (self, NULL);
       return;
     }
   if (self->keyring_unusable)
-    return;
+    {
+      note_no_keyring_password (self);
+      return;
+    }
 
   self->keyring_lookup = g_cancellable_new ();
   set_password_note (self, _("Looking for the password in the keyring…"));
@@ -655,7 +670,11 @@ on_keyring_stored (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!messagerie_keyring_store_finish (result, &error))
-    report_keyring_problem (self, error);
+    {
+      /* The password typed was not remembered: say why now. */
+      report_keyring_problem (self, error);
+      set_password_note (self, self->keyring_problem);
+    }
 }
 
 static void
@@ -667,7 +686,10 @@ on_keyring_cleared (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!messagerie_keyring_clear_finish (result, &error))
-    report_keyring_problem (self, error);
+    {
+      report_keyring_problem (self, error);
+      set_password_note (self, self->keyring_problem);
+    }
 }
 
 /* After an apply: the password sent is remembered for its gateway and
@@ -684,13 +706,12 @@ update_keyring (MessagerieWindow   *self,
       if (sent != NULL)
         {
           set_keyring_password (self, sent);
-          /* A keyring that cannot be used keeps saying so. */
+          /* A keyring that cannot be used says the password typed was not
+           * remembered. */
+          set_password_note (self, self->keyring_unusable ? self->keyring_problem : NULL);
           if (!self->keyring_unusable)
-            {
-              set_password_note (self, NULL);
-              messagerie_keyring_store_async (host, user, sent, NULL,
-                                              on_keyring_stored, g_object_ref (self));
-            }
+            messagerie_keyring_store_async (host, user, sent, NULL,
+                                            on_keyring_stored, g_object_ref (self));
         }
       return;
     }
@@ -1520,6 +1541,14 @@ messagerie_window_get_row (MessagerieWindow *self,
 
   field = find_field (self, key);
   return field ? field->row : NULL;
+}
+
+gboolean
+messagerie_window_keyring_busy (MessagerieWindow *self)
+{
+  g_return_val_if_fail (MESSAGERIE_IS_WINDOW (self), FALSE);
+
+  return !self->keyring_started || self->keyring_timeout != 0 || self->keyring_lookup != NULL;
 }
 
 GtkWidget *

@@ -27,4 +27,7 @@ GtkWidget        *messagerie_window_get_row     (MessagerieWindow      *self,
 GtkWidget        *messagerie_window_get_caption (MessagerieWindow      *self,
                                                  const char            *key);
 
+/* For the tests: whether a keyring lookup is still to come or running. */
+gboolean          messagerie_window_keyring_busy (MessagerieWindow      *self);
+
 G_END_DECLS
