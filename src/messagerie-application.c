@@ -32,6 +32,12 @@ messagerie_application_handle_local_options (GApplication *app,
   MessagerieApplication *self = MESSAGERIE_APPLICATION (app);
   g_autofree char *root = NULL;
 
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("messagerie %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
   if (g_variant_dict_lookup (options, "root", "^ay", &root))
     {
       g_free (self->root);
@@ -173,6 +179,8 @@ messagerie_application_init (MessagerieApplication *self)
                                  G_OPTION_ARG_FILENAME,
                                  _("Work on the configuration under DIR instead of /"),
                                  _("DIR"));
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Show the version and exit"), NULL);
 }
 
 MessagerieApplication *

@@ -99,8 +99,11 @@ candidates=$work/candidates
 {
   find src -type f \( -name '*.c' -o -name '*.h' \) -print0 2>/dev/null |
     xargs -0 -r grep -lE '(^|[^A-Za-z0-9_])(_|N_|C_|NC_)[[:space:]]*\([[:space:]]*"|g_d?n?gettext[[:space:]]*\([^;]*"|g_dpgettext2?[[:space:]]*\([^;]*"'
-  find src data -type f \( -name '*.ui' -o -name '*.ui.in' -o -name '*.policy' -o -name '*.policy.in' \) -print0 2>/dev/null |
-    xargs -0 -r grep -lE 'translatable="yes"|<(description|message)>'
+  find src data -type f \( -name '*.ui' -o -name '*.ui.in' -o -name '*.policy' -o -name '*.policy.in' \
+                             -o -name '*.gschema.xml' -o -name '*.metainfo.xml.in' \) -print0 2>/dev/null |
+    xargs -0 -r grep -lE 'translatable="yes"|<(description|message|summary)>'
+  find data -type f -name '*.desktop.in' -print0 2>/dev/null |
+    xargs -0 -r grep -lE '^(Name|GenericName|Comment|Keywords)='
 } | sed 's|^\./||' | sort -u >"$candidates"
 unlisted=$(comm -23 "$candidates" "$listed")
 if [ -z "$unlisted" ]; then

@@ -7,12 +7,19 @@ Debian 12's aiosmtpd 1.4.3 (python3-aiosmtpd), run with /usr/bin/python3
 
     /usr/bin/python3 tests/smtp-server.py --outdir DIR [--host 127.0.0.2]
         [--port PORT] [--mode plain|starttls|smtps] [--cert PEM --key PEM]
-        [--user USER --password PASSWORD]
+        [--user USER --password PASSWORD [--auth-mechanisms MECH,...]]
+        [--reject-recipient ADDRESS]
 
 - plain: no TLS at all; starttls: STARTTLS offered; smtps: TLS from the
   first byte (implicit TLS). starttls and smtps need --cert and --key.
 - With --user and --password, AUTH PLAIN and AUTH LOGIN are offered and
   required before MAIL (auth_required); only that login and password pass.
+  Without them, no AUTH is offered (aiosmtpd would offer its built-in
+  mechanisms and refuse every login).
+  With --auth-mechanisms LOGIN, only AUTH LOGIN is offered.
+- With --reject-recipient ADDRESS, RCPT TO that address is answered
+  "550 5.1.1 <ADDRESS>: recipient refused by the test gateway" (a gateway
+  that refuses a recipient: messagerie-helper test-mail must report it).
 - Every message received is written to DIR as msg-N.json (atomically: a
   reader never sees half a file): the envelope (mail_from, rcpt_tos, the
   MAIL parameters), the login the client authenticated with (null when it
@@ -92,9 +99,26 @@ class TestSMTP(SMTP):
 
 
 class Handler:
-    def __init__(self, outdir):
+    def __init__(self, outdir, offer_auth=True, reject_recipient=None):
         self.outdir = outdir
         self.count = 0
+        self.offer_auth = offer_auth
+        self.reject_recipient = reject_recipient
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # This form of the hook sets the name itself.
+        session.host_name = hostname
+        if not self.offer_auth:
+            responses = [r for r in responses if not r.startswith('250-AUTH')]
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.reject_recipient is not None and address.lower() == self.reject_recipient.lower():
+            log.info('refusing the recipient %s', address)
+            return f'550 5.1.1 <{address}>: recipient refused by the test gateway'
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return '250 OK'
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -161,12 +185,18 @@ def parse_args():
     p.add_argument('--password')
     p.add_argument('--hostname', default='smtp.messagerie.test',
                    help='name in the greeting and EHLO (avoids a DNS lookup)')
+    p.add_argument('--auth-mechanisms', metavar='MECH,...',
+                   help='offer only these AUTH mechanisms (default: PLAIN and LOGIN)')
+    p.add_argument('--reject-recipient', metavar='ADDRESS',
+                   help='answer 550 to RCPT TO this address')
     p.add_argument('--outdir', required=True)
     args = p.parse_args()
     if args.mode != 'plain' and not (args.cert and args.key):
         p.error(f'--mode {args.mode} needs --cert and --key')
     if (args.user is None) != (args.password is None):
         p.error('--user and --password go together')
+    if args.auth_mechanisms and args.user is None:
+        p.error('--auth-mechanisms needs --user and --password')
     return args
 
 
@@ -176,7 +206,8 @@ async def serve(args):
         tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls_context.load_cert_chain(args.cert, args.key)
 
-    handler = Handler(args.outdir)
+    handler = Handler(args.outdir, offer_auth=args.user is not None,
+                      reject_recipient=args.reject_recipient)
     smtp_kwargs = {
         'hostname': args.hostname,
         'ident': 'messagerie test gateway',
@@ -189,6 +220,10 @@ async def serve(args):
     if args.user is not None:
         smtp_kwargs['authenticator'] = make_authenticator(args.user, args.password)
         smtp_kwargs['auth_required'] = True
+        if args.auth_mechanisms:
+            wanted = {m.strip().upper() for m in args.auth_mechanisms.split(',')}
+            smtp_kwargs['auth_exclude_mechanism'] = [m for m in ('PLAIN', 'LOGIN')
+                                                     if m not in wanted]
 
     loop = asyncio.get_running_loop()
     server = await loop.create_server(

@@ -36,10 +36,6 @@ set -u
 
 srcdir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 helper=${MESSAGERIE_HELPER:-}
-python=/usr/bin/python3
-server_script=$srcdir/tests/smtp-server.py
-demo_conf=$srcdir/data/demo/scribe/etc/messagerie/messagerie.conf
-mainlog=/var/log/exim4/mainlog
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "1..0 # SKIP needs root to run exim as a deliverer"
@@ -58,8 +54,6 @@ declare -A c_verify=([tls-no-auth]=true [starttls-custom-port]=true [smtps-custo
 declare -A c_mode=([tls-no-auth]=plain [starttls-custom-port]=starttls [smtps-custom-port]=smtps)
 declare -A c_expect_tls=([tls-no-auth]=none [starttls-custom-port]=starttls [smtps-custom-port]=implicit)
 
-gateway=smtp.messagerie.test
-gateway_address=127.0.0.2
 mail_domain=monetab.ac-test.fr
 primary_hostname=scribe.monetab.lan
 relay_user=scribe-relais@$mail_domain
@@ -96,25 +90,13 @@ check () {
 # Processes and files, cleaned up on exit
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/messagerie-delivery.XXXXXX") || exit 1
-server_pid=
-
-stop_server () {
-  local i
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null
-  for i in $(seq 50); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
-  server_pid=
-}
+# shellcheck source=tests/lib-exim-root.sh
+. "$srcdir/tests/lib-exim-root.sh"
 
 cleanup () {
   # A second signal must not cut the cleanup short.
   trap '' INT TERM
-  stop_server
+  server_stop
   if [ -n "${MESSAGERIE_KEEP_TMP:-}" ]; then
     echo "# kept $work" >&2
   else
@@ -129,17 +111,7 @@ trap 'exit 143' TERM
 # Prerequisites: when one is missing, every case fails and says which.
 
 missing=()
-exim=$(command -v exim4 || echo /usr/sbin/exim4)
-[ -x "$exim" ] || missing+=("exim4 not found (package exim4-daemon-light)")
-command -v update-exim4.conf >/dev/null || [ -x /usr/sbin/update-exim4.conf ] ||
-  missing+=("update-exim4.conf not found (package exim4-config)")
-[ -f /etc/exim4/exim4.conf.template ] || missing+=("/etc/exim4/exim4.conf.template missing (package exim4-config)")
-[ -e /etc/exim4/exim4.conf.localmacros ] ||
-  missing+=("/etc/exim4/exim4.conf.localmacros missing: update-exim4.conf -d only reads CONFDIR's macros when it exists (build-aux/dev creates it)")
-"$python" -c 'import aiosmtpd' 2>/dev/null || missing+=("$python cannot import aiosmtpd (package python3-aiosmtpd)")
-command -v openssl >/dev/null || missing+=("openssl not found (package openssl)")
-[ "$(getent ahostsv4 "$gateway" | awk 'NR == 1 { print $1 }')" = "$gateway_address" ] ||
-  missing+=("$gateway does not resolve to $gateway_address (build-aux/dev adds it to /etc/hosts)")
+while IFS= read -r line; do missing+=("$line"); done < <(exim_root_missing)
 [ -n "$helper" ] && [ -x "$helper" ] || missing+=("MESSAGERIE_HELPER is not set to the built helper ('$helper')")
 
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -166,76 +138,23 @@ chmod 0644 "$work/cert.pem"
 # start_server CASE: starts the gateway, sets server_pid, server_port and
 # server_out; non-zero (with diagnostics) when it did not come up.
 start_server () {
-  local c=$1 port=${c_port[$1]} line i
+  local c=$1 port=${c_port[$1]}
   [ "$port" = auto ] && port=0
   server_out=$work/$c/received
   mkdir -p "$server_out"
-  "$python" "$server_script" --host "$gateway_address" --port "$port" \
+  server_start "$c/server" "$server_script" --port "$port" \
     --mode "${c_mode[$c]}" --cert "$work/cert.pem" --key "$work/key.pem" \
-    --user "$relay_user" --password "$relay_password" --outdir "$server_out" \
-    >"$work/$c/server.ready" 2>"$work/$c/server.log" </dev/null &
-  server_pid=$!
-  for i in $(seq 100); do
-    if read -r line <"$work/$c/server.ready" 2>/dev/null && [ "${line%% *}" = ready ]; then
-      server_port=${line##* }
-      return 0
-    fi
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "the SMTP server did not start (port $port):" | diag
-  diag "$work/$c/server.log"
-  stop_server
-  return 1
+    --user "$relay_user" --password "$relay_password" --outdir "$server_out"
 }
 
-# make_root CASE: the test root, a copy of this machine's files.
-#
-# Three lines of the administrator's go into its exim4.conf.localmacros
-# (apply keeps them), because update-exim4.conf -d and the generated
-# configuration still read some files from the real /etc:
-# - CONFDIR: the generated configuration reads CONFDIR/passwd.client,
-#   CONFDIR defaulting to /etc/exim4 whatever -d said;
-# - ETC_MAILNAME: update-exim4.conf takes it from the real /etc/mailname,
-#   not from -d; root's address is root@ETC_MAILNAME, which must be the
-#   mail domain (a local domain) for root's alias to apply, as it is once
-#   the real /etc/mailname is written;
-# - MAIN_HARDCODE_PRIMARY_HOSTNAME: without it exim asks DNS for the host
-#   name's IPv6 address at every start (tests/test-exim.c);
-# - REMOTE_SMTP_SMARTHOST_TLS_VERIFY_CERTIFICATES: trust the test
-#   gateway's certificate (when the case verifies it).
-#
-# /etc/aliases and /etc/email-addresses are written as paths in Debian's
-# template (router system_aliases, the rewrite rules), with no macro to
-# move them. The template is a file of the root's copy of /etc/exim4 that
-# update-exim4.conf -d reads, and Debian documents editing it
-# (README.Debian: "edit exim4.conf.template"): the test root's copy reads
-# ROOT/etc/aliases and ROOT/etc/email-addresses instead. The generated
-# configuration is still made by apply, from the root's files only.
-make_root () {
-  local c=$1 root=$work/$1/root
-  mkdir -p "$root/etc" "$root/var/lib/exim4"
-  # exim's delivery runs as Debian-exim and reads under ROOT.
-  chmod 0755 "$work" "$work/$c" "$root" "$root/etc" "$root/var" "$root/var/lib" "$root/var/lib/exim4"
-  cp -a /etc/exim4 "$root/etc/exim4"
-  local f
-  for f in aliases email-addresses mailname; do
-    if [ -e "/etc/$f" ]; then cp -a "/etc/$f" "$root/etc/$f"; fi
-  done
-  [ -e "$root/etc/aliases" ] || printf 'postmaster: root\n' >"$root/etc/aliases"
-  sed -i -e "s|lsearch{/etc/aliases}|lsearch{$root/etc/aliases}|g" \
-         -e "s|lsearch{/etc/email-addresses}|lsearch{$root/etc/email-addresses}|g" \
-         "$root/etc/exim4/exim4.conf.template"
-  {
-    echo "# Test lines (tests/test-delivery.sh), as an administrator's: kept by apply."
-    echo "CONFDIR = $root/etc/exim4"
-    echo "ETC_MAILNAME = $mail_domain"
-    echo "MAIN_HARDCODE_PRIMARY_HOSTNAME = $primary_hostname"
-    if [ "${c_verify[$c]}" = true ]; then
-      echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_CERTIFICATES = $work/cert.pem"
-    fi
-  } >>"$root/etc/exim4/exim4.conf.localmacros"
-  echo "$root"
+# case_root CASE: the test root (tests/lib-exim-root.sh says why it holds
+# what it holds), trusting the gateway's certificate when the case
+# verifies it; prints its path.
+case_root () {
+  local c=$1 trusted=
+  [ "${c_verify[$c]}" = true ] && trusted=$work/cert.pem
+  make_root "$work/$c/root" "$mail_domain" "$primary_hostname" "$trusted"
+  echo "$work/$c/root"
 }
 
 # settings CASE PORT: the demo Scribe settings with this case's relay, and
@@ -243,52 +162,12 @@ make_root () {
 settings () {
   local c=$1 port=$2
   [ "${c_tls[$c]}" = custom ] || port=
-  sed -e "s|^relay_enabled=.*|relay_enabled=true|" \
-      -e "s|^relay_host=.*|relay_host=$gateway|" \
-      -e "s|^relay_tls=.*|relay_tls=${c_tls[$c]}|" \
-      -e "s|^relay_port=.*|relay_port=$port|" \
-      -e "s|^relay_custom_implicit_tls=.*|relay_custom_implicit_tls=${c_implicit[$c]}|" \
-      -e "s|^relay_tls_verify=.*|relay_tls_verify=${c_verify[$c]}|" \
-      -e "s|^relay_auth=.*|relay_auth=true|" \
-      -e "s|^relay_user=.*|relay_user=$relay_user|" \
-      -e "s|^mail_domain=.*|mail_domain=$mail_domain|" \
-      -e "s|^root_sender=.*|root_sender=$root_sender|" \
-      -e "s|^root_sender_name=.*|root_sender_name=$root_sender_name|" \
-      -e "s|^root_recipient=.*|root_recipient=$root_recipient|" \
-      "$demo_conf"
+  demo_settings relay_enabled=true "relay_host=$gateway" "relay_tls=${c_tls[$c]}" \
+    "relay_port=$port" "relay_custom_implicit_tls=${c_implicit[$c]}" \
+    "relay_tls_verify=${c_verify[$c]}" relay_auth=true "relay_user=$relay_user" \
+    "mail_domain=$mail_domain" "root_sender=$root_sender" \
+    "root_sender_name=$root_sender_name" "root_recipient=$root_recipient"
   printf '\n[secret]\npassword=%s\n' "$relay_password"
-}
-
-# The exim id of the message whose Message-ID is $1, from the main log.
-exim_id_of () {
-  awk -v want="id=$1" '$4 == "<=" { for (i = 5; i <= NF; i++) if ($i == want) { print $3; exit } }' "$mainlog" 2>/dev/null
-}
-
-# remove_from_queue CONF ID: a message the test sent and a bounce of it
-# must not stay in the machine's queue when a delivery failed (the
-# machine's own exim would retry them with its own configuration).
-remove_from_queue () {
-  local conf=$1 id=$2 bounce
-  [ -n "$id" ] || return 0
-  for bounce in $id $(awk -v r="R=$id" '$4 == "<=" && $5 == "<>" && $6 == r { print $3 }' "$mainlog"); do
-    if [ -e "/var/spool/exim4/input/$bounce-H" ]; then
-      echo "removing $bounce from the queue" | diag
-      "$exim" -C "$conf" -Mrm "$bounce" >/dev/null 2>&1
-    fi
-  done
-}
-
-# python3 QUERY RECORD: what the gateway recorded (tests/smtp-server.py's
-# JSON), one field per line; QUERY is an expression over "r" (the record)
-# and "msg" (the message, parsed with the email package).
-record () {
-  "$python" - "$2" "$1" <<'EOF'
-import email, email.policy, json, sys
-r = json.load(open(sys.argv[1], encoding='utf-8'))
-msg = email.message_from_string(r['data'], policy=email.policy.default)
-value = eval(sys.argv[2])
-print(value if value is not None else '')
-EOF
 }
 
 # ---------------------------------------------------------------------------
@@ -314,7 +193,7 @@ run_case () {
     skip_rest "no SMTP server"
     return
   fi
-  root=$(make_root "$c")
+  root=$(case_root "$c")
   conf=$root/var/lib/exim4/config.autogenerated
   settings "$c" "$server_port" >"$work/$c/settings"
   rc=0
@@ -329,7 +208,7 @@ run_case () {
       [ -f "$conf" ] || echo "$conf was not written"
       echo "settings sent (password hidden):"; sed 's/^password=.*/password=…/' "$work/$c/settings"
     } | diag
-    stop_server
+    server_stop
     skip_rest "apply failed"
     return
   fi
@@ -378,7 +257,7 @@ run_case () {
 
   # The gateway is stopped first: a message it is still writing would be
   # missed otherwise (it writes each one atomically).
-  stop_server
+  server_stop
 
   # 4. exactly one message, for root_recipient, from root_sender.
   received=("$server_out"/msg-*.json)

@@ -395,6 +395,91 @@ test_render_unreadable (void)
   remove_root (root);
 }
 
+/* The last line of a protocol verb's output: "result", CODE, message. */
+static void
+assert_result (Run        *run,
+               int         status,
+               const char *code)
+{
+  g_auto(GStrv) lines = g_strsplit (run->out, "\n", -1);
+  guint n = g_strv_length (lines);
+  g_auto(GStrv) fields = NULL;
+
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  fields = g_strsplit (lines[n - 2], "\t", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 3);
+  g_assert_cmpstr (fields[0], ==, "result");
+  g_assert_cmpstr (fields[1], ==, code);
+}
+
+/* What probe refuses before any connection; the connections themselves
+ * are tests/test-probe.sh's. */
+static void
+test_probe_refusals (void)
+{
+  g_autofree char *no_relay = g_strconcat (good_conf, "relay_enabled=false\n", NULL);
+  g_autofree char *no_password = g_strdup (good_conf);
+  g_autofree char *bad_host = g_strconcat (good_conf, "relay_host=bad host\n[secret]\npassword=hunter2-secret\n", NULL);
+  g_auto(Run) timeout = { 0 };
+  g_auto(Run) input = { 0 };
+  g_auto(Run) relay = { 0 };
+  g_auto(Run) password = { 0 };
+  g_auto(Run) host = { 0 };
+
+  run_helper (&timeout, good_conf, strlen (good_conf), NULL, "--timeout", "0", "probe", NULL);
+  assert_result (&timeout, MESSAGERIE_EXIT_USAGE, "usage");
+  g_assert_nonnull (strstr (timeout.out, "--timeout"));
+
+  run_helper (&input, "relay_host=x\n", 13, NULL, "probe", NULL);
+  assert_result (&input, MESSAGERIE_EXIT_BAD_INPUT, "input");
+
+  /* Nothing to test. */
+  run_helper (&relay, no_relay, strlen (no_relay), NULL, "probe", NULL);
+  assert_result (&relay, MESSAGERIE_EXIT_INVALID, "invalid");
+
+  /* Authentication without a password: the relay's error lines only. */
+  run_helper (&password, no_password, strlen (no_password), NULL, "probe", NULL);
+  assert_result (&password, MESSAGERIE_EXIT_INVALID, "invalid");
+  g_assert_nonnull (strstr (password.out, "\nerror\tpassword\tE9\t"));
+
+  run_helper (&host, bad_host, strlen (bad_host), NULL, "probe", NULL);
+  assert_result (&host, MESSAGERIE_EXIT_INVALID, "invalid");
+  g_assert_nonnull (strstr (host.out, "\nerror\trelay_host\tE6\t"));
+  g_assert_null (strstr (host.out, "hunter2"));
+  g_assert_null (strstr (host.err, "hunter2"));
+}
+
+static void
+test_test_mail_refusals (void)
+{
+  g_autofree char *root = make_root ();
+  const char *pkexec[] = { "PKEXEC_UID", "1000", NULL };
+  g_auto(Run) unprivileged = { 0 };
+  g_auto(Run) argument = { 0 };
+  g_auto(Run) root_under_pkexec = { 0 };
+  g_auto(Run) not_applied = { 0 };
+
+  /* Neither pkexec (as root) nor --root. */
+  run_helper (&unprivileged, "", 0, NULL, "test-mail", NULL);
+  assert_result (&unprivileged, MESSAGERIE_EXIT_REFUSED, "refused");
+
+  run_helper (&argument, "", 0, NULL, "test-mail", "someone@example.org", NULL);
+  assert_result (&argument, MESSAGERIE_EXIT_USAGE, "usage");
+
+  run_helper (&root_under_pkexec, "", 0, pkexec, "--root", root, "test-mail", NULL);
+  assert_result (&root_under_pkexec, MESSAGERIE_EXIT_REFUSED, "refused");
+
+  /* It tests what was applied: nothing yet. */
+  run_helper (&not_applied, "", 0, NULL, "--root", root, "test-mail", NULL);
+  assert_result (&not_applied, MESSAGERIE_EXIT_FAILED, "failed");
+  g_assert_true (g_str_has_prefix (not_applied.out, "step\tread\t"));
+  g_assert_nonnull (strstr (not_applied.out, "/etc/messagerie/messagerie.conf"));
+
+  remove_root (root);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -411,6 +496,8 @@ main (int    argc,
   g_test_add_func ("/helper/render/root", test_render_root);
   g_test_add_func ("/helper/render/password", test_render_password);
   g_test_add_func ("/helper/render/unreadable", test_render_unreadable);
+  g_test_add_func ("/helper/probe/refusals", test_probe_refusals);
+  g_test_add_func ("/helper/test-mail/refusals", test_test_mail_refusals);
 
   return g_test_run ();
 }

@@ -75,6 +75,29 @@ test_malformed (void)
   g_assert_true (messagerie_report_succeeded (report));
 }
 
+/* test-mail's report: its details, then its result. */
+static void
+test_details (void)
+{
+  g_autoptr(MessagerieReport) report = messagerie_report_new ();
+
+  messagerie_report_add_line (report, "step\tsend\tSending a test message to admin@example.org");
+  g_assert_cmpint (messagerie_report_add_line (report, "detail\tid\t1xX17a-0000Kn-1E"), ==,
+                   MESSAGERIE_REPORT_LINE_DETAIL);
+  messagerie_report_add_line (report, "detail\treply\t250 OK queued as 17");
+  messagerie_report_add_line (report, "detail\treply\t250 OK queued as 18");
+  g_assert_cmpint (messagerie_report_add_line (report, "detail\treply"), ==,
+                   MESSAGERIE_REPORT_LINE_OTHER);
+  messagerie_report_add_line (report, "result\tok\tThe gateway accepted the test message");
+
+  g_assert_true (messagerie_report_succeeded (report));
+  g_assert_cmpuint (g_hash_table_size (report->details), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (report->details, "id"), ==, "1xX17a-0000Kn-1E");
+  /* The last one wins. */
+  g_assert_cmpstr (g_hash_table_lookup (report->details, "reply"), ==, "250 OK queued as 18");
+  g_assert_cmpstr (report->other->str, ==, "detail\treply");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -84,6 +107,7 @@ main (int    argc,
   g_test_add_func ("/report/success", test_success);
   g_test_add_func ("/report/failure", test_failure);
   g_test_add_func ("/report/malformed", test_malformed);
+  g_test_add_func ("/report/details", test_details);
 
   return g_test_run ();
 }

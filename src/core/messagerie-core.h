@@ -5,6 +5,7 @@
 #include "messagerie-rules.h"
 #include "messagerie-render.h"
 #include "messagerie-report.h"
+#include "messagerie-probe.h"
 
 G_BEGIN_DECLS
 

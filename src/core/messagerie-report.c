@@ -10,6 +10,7 @@ messagerie_report_new (void)
   report->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) messagerie_finding_free);
   report->restored = g_ptr_array_new_with_free_func (g_free);
   report->other = g_string_new (NULL);
+  report->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   return report;
 }
@@ -30,6 +31,7 @@ messagerie_report_free (MessagerieReport *report)
   g_free (report->result);
   g_free (report->result_message);
   g_string_free (report->other, TRUE);
+  g_hash_table_unref (report->details);
   g_free (report);
 }
 
@@ -100,6 +102,12 @@ messagerie_report_add_line (MessagerieReport *report,
     {
       g_ptr_array_add (report->restored, g_strdup (fields[1]));
       return MESSAGERIE_REPORT_LINE_RESTORED;
+    }
+
+  if (n == 3 && g_str_equal (fields[0], "detail"))
+    {
+      g_hash_table_replace (report->details, g_strdup (fields[1]), g_strdup (fields[2]));
+      return MESSAGERIE_REPORT_LINE_DETAIL;
     }
 
   if (n == 3 && g_str_equal (fields[0], "result"))

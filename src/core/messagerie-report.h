@@ -5,8 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* What messagerie-helper apply and restore print, read back line by line
- * (doc/helper-protocol.md). */
+/* What messagerie-helper apply, restore and test-mail print, read back
+ * line by line (doc/helper-protocol.md). */
 typedef enum {
   MESSAGERIE_REPORT_LINE_OTHER,     /* not of the protocol: an "Error: …" line */
   MESSAGERIE_REPORT_LINE_STEP,
@@ -14,6 +14,7 @@ typedef enum {
   MESSAGERIE_REPORT_LINE_FAILED,
   MESSAGERIE_REPORT_LINE_RESTORED,
   MESSAGERIE_REPORT_LINE_RESULT,
+  MESSAGERIE_REPORT_LINE_DETAIL,
 } MessagerieReportLine;
 
 typedef struct {
@@ -33,6 +34,8 @@ typedef struct {
   char      *result_message;
   /* Lines outside the protocol, joined by newlines. */
   GString   *other;
+  /* detail lines: key → value (test-mail's "reply", "host", "id"). */
+  GHashTable *details;
 } MessagerieReport;
 
 MessagerieReport     *messagerie_report_new      (void);

@@ -10,11 +10,14 @@
 
 #include "messagerie-core.h"
 #include "messagerie-helper-codes.h"
+#include "messagerie-testmail.h"
 #include "messagerie-transaction.h"
 
 typedef struct {
   const char *root;
   guint       lock_timeout;
+  /* probe's, per operation. */
+  guint       timeout;
   const char *verb;
   /* restore's backup name. */
   const char *argument;
@@ -196,6 +199,136 @@ verb_apply (MessagerieTransactionOptions *transaction)
   return messagerie_transaction_apply (transaction, settings);
 }
 
+typedef struct {
+  GMainLoop             *loop;
+  MessagerieProbeResult *result;
+  GError                *error;
+} ProbeRun;
+
+static void
+on_probe_step (const char *step,
+               const char *message,
+               gpointer    user_data)
+{
+  messagerie_protocol_step (step, message);
+}
+
+static void
+on_probe_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ProbeRun *run = user_data;
+
+  run->result = messagerie_probe_finish (result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+/* The relay's errors only: the rest of the settings plays no part. */
+static gboolean
+print_relay_errors (MessagerieSettings *settings)
+{
+  g_autoptr(GPtrArray) findings = NULL;
+  gboolean found = FALSE;
+
+  /* For a test, a password not sent is as good as an empty one. */
+  if (messagerie_settings_in_use (settings, "password") &&
+      messagerie_settings_get_password (settings) == NULL)
+    messagerie_settings_set_password (settings, "");
+
+  findings = messagerie_validate (settings);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      MessagerieFinding *finding = g_ptr_array_index (findings, i);
+
+      if (finding->severity != MESSAGERIE_SEVERITY_ERROR ||
+          !(g_str_has_prefix (finding->key, "relay_") || g_str_equal (finding->key, "password")))
+        continue;
+      messagerie_protocol_emit ("error", finding->key, finding->rule, finding->message, NULL);
+      found = TRUE;
+    }
+
+  return found;
+}
+
+/* MESSAGERIE_PROBE_CA_FILE, for tests only: the authorities to trust
+ * instead of the system's. Never under pkexec. */
+static GTlsDatabase *
+test_database (GError **error)
+{
+  const char *path = g_getenv ("MESSAGERIE_PROBE_CA_FILE");
+  g_autofree char *absolute = NULL;
+
+  if (path == NULL || *path == '\0' || g_getenv ("PKEXEC_UID") != NULL)
+    return NULL;
+  /* GTlsFileDatabase wants an absolute path. */
+  absolute = g_canonicalize_filename (path, NULL);
+  return g_tls_file_database_new (absolute, error);
+}
+
+static int
+verb_probe (HelperOptions *options)
+{
+  g_autoptr(MessagerieSettings) settings = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  ProbeRun run = { NULL };
+  MessagerieProbeResult *result;
+  int status;
+
+  messagerie_protocol_step ("read", _("Reading the settings"));
+  if (!read_settings (&settings, &error))
+    return messagerie_protocol_result (MESSAGERIE_RESULT_INPUT, error->message);
+
+  if (print_relay_errors (settings))
+    return messagerie_protocol_result (MESSAGERIE_RESULT_INVALID,
+                                       _("The settings of the gateway have errors: nothing was tested."));
+
+  database = test_database (&error);
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot read MESSAGERIE_PROBE_CA_FILE: %s"),
+                                                  error->message);
+
+      return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, message);
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  messagerie_probe_async (settings, database, options->timeout, on_probe_step, NULL,
+                          NULL, on_probe_done, &run);
+  g_main_loop_run (loop);
+
+  if (run.result == NULL)
+    {
+      status = messagerie_protocol_result (MESSAGERIE_RESULT_INVALID, run.error->message);
+      g_error_free (run.error);
+      return status;
+    }
+
+  result = run.result;
+  if (result->server_name != NULL)
+    messagerie_protocol_emit ("detail", "server", result->server_name, NULL);
+  if (result->greeting != NULL)
+    messagerie_protocol_emit ("detail", "greeting", result->greeting, NULL);
+  if (result->tls_version != NULL)
+    messagerie_protocol_emit ("detail", "tls", result->tls_version, NULL);
+  if (result->certificate_name != NULL)
+    messagerie_protocol_emit ("detail", "certificate", result->certificate_name, NULL);
+  if (result->mechanism != NULL)
+    messagerie_protocol_emit ("detail", "mechanism", result->mechanism, NULL);
+  if (result->server_reply != NULL)
+    messagerie_protocol_emit ("detail", "reply", result->server_reply, NULL);
+
+  status = messagerie_protocol_result_code (messagerie_probe_code_to_string (result->code),
+                                            result->code == MESSAGERIE_PROBE_OK ? MESSAGERIE_EXIT_OK
+                                                                                : MESSAGERIE_EXIT_FAILED,
+                                            result->message);
+  messagerie_probe_result_free (result);
+  return status;
+}
+
 static int
 verb_backups (HelperOptions *options)
 {
@@ -220,10 +353,10 @@ test_stop_after_write (HelperOptions *options)
   return (guint) n;
 }
 
-/* apply, restore and recover: everything on standard output follows
- * doc/helper-protocol.md, down to the last line. */
+/* apply, restore, recover, probe and test-mail: everything on standard
+ * output follows doc/helper-protocol.md, down to the last line. */
 static int
-run_transaction_verb (HelperOptions *options)
+run_protocol_verb (HelperOptions *options)
 {
   MessagerieTransactionOptions transaction = {
     .root = options->root,
@@ -239,6 +372,19 @@ run_transaction_verb (HelperOptions *options)
       return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, message);
     }
 
+  /* Testing the relay needs no privilege at all. */
+  if (g_str_equal (options->verb, "probe"))
+    return verb_probe (options);
+
+  if (g_str_equal (options->verb, "test-mail"))
+    {
+      if (!messagerie_transaction_allowed (&transaction))
+        return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
+                                           _("This command sends mail as root: it runs as root "
+                                             "through pkexec, or on a copy of the system with --root."));
+      return messagerie_testmail_run (options->root);
+    }
+
   if (!messagerie_transaction_allowed (&transaction))
     return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
                                        _("This command changes the system: it runs as root "
@@ -252,10 +398,11 @@ run_transaction_verb (HelperOptions *options)
 }
 
 static gboolean
-is_transaction_verb (const char *verb)
+is_protocol_verb (const char *verb)
 {
   return verb != NULL &&
-         (g_str_equal (verb, "apply") || g_str_equal (verb, "restore") || g_str_equal (verb, "recover"));
+         (g_str_equal (verb, "apply") || g_str_equal (verb, "restore") || g_str_equal (verb, "recover") ||
+          g_str_equal (verb, "probe") || g_str_equal (verb, "test-mail"));
 }
 
 static void
@@ -271,11 +418,16 @@ print_usage (FILE *stream)
              "  restore [BACKUP]  put back the files of a backup (default: the newest)\n"
              "  recover           put back the files of a change that was interrupted\n"
              "  backups           list the backups, newest first\n"
+             "  probe             test the gateway of the settings on standard input:\n"
+             "                    connection, TLS, certificate, login; sends no mail\n"
+             "  test-mail         send root a test message with the applied settings\n"
              "\n"
              "  --root DIR              read and write the system files under DIR\n"
              "                          (not under pkexec; no reload, no services)\n"
              "  --lock-timeout SECONDS  wait that long for another change to finish\n"
-             "                          (default: 30)"));
+             "                          (default: 30)\n"
+             "  --timeout SECONDS       probe: the time each operation may take\n"
+             "                          (default: 10)"));
 }
 
 /* Reads the command line into @options; on a mistake, returns its message. */
@@ -295,11 +447,12 @@ parse_arguments (int            argc,
       const char *value = NULL;
       gboolean root = g_str_equal (arg, "--root") || g_str_has_prefix (arg, "--root=");
       gboolean timeout = g_str_equal (arg, "--lock-timeout") || g_str_has_prefix (arg, "--lock-timeout=");
+      gboolean probe_timeout = g_str_equal (arg, "--timeout") || g_str_has_prefix (arg, "--timeout=");
       g_autofree char *problem = NULL;
 
-      if ((root || timeout) && strchr (arg, '=') != NULL)
+      if ((root || timeout || probe_timeout) && strchr (arg, '=') != NULL)
         value = strchr (arg, '=') + 1;
-      else if ((root || timeout) && i + 1 < argc)
+      else if ((root || timeout || probe_timeout) && i + 1 < argc)
         value = argv[++i];
 
       if (root)
@@ -318,6 +471,17 @@ parse_arguments (int            argc,
                                          "from 0 to %d."), MAX_LOCK_TIMEOUT);
           else
             options->lock_timeout = (guint) seconds;
+        }
+      else if (probe_timeout)
+        {
+          guint64 seconds;
+
+          if (value == NULL || !messagerie_parse_uint (value, MESSAGERIE_PROBE_MAX_TIMEOUT, &seconds) ||
+              seconds < 1)
+            problem = g_strdup_printf (_("The option --timeout needs a number of seconds "
+                                         "from 1 to %d."), MESSAGERIE_PROBE_MAX_TIMEOUT);
+          else
+            options->timeout = (guint) seconds;
         }
       else if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
         *help = TRUE;
@@ -341,9 +505,9 @@ int
 main (int    argc,
       char **argv)
 {
-  HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, NULL, NULL };
+  HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, MESSAGERIE_PROBE_DEFAULT_TIMEOUT, NULL, NULL };
   g_autofree char *mistake = NULL;
-  gboolean transaction;
+  gboolean protocol;
   gboolean help;
 
   setlocale (LC_ALL, "");
@@ -351,7 +515,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   mistake = parse_arguments (argc, argv, &options, &help);
-  transaction = is_transaction_verb (options.verb);
+  protocol = is_protocol_verb (options.verb);
 
   if (help && mistake == NULL)
     {
@@ -360,16 +524,16 @@ main (int    argc,
     }
 
   if (mistake != NULL)
-    return transaction ? messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, mistake)
-                       : fail (MESSAGERIE_EXIT_USAGE, "%s", mistake);
+    return protocol ? messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, mistake)
+                    : fail (MESSAGERIE_EXIT_USAGE, "%s", mistake);
 
   /* Under pkexec the caller is not trusted with any path (SPEC §6). */
   if (options.root != NULL && g_getenv ("PKEXEC_UID") != NULL)
     {
       const char *refused = _("The option --root is refused when running through pkexec.");
 
-      return transaction ? messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED, refused)
-                         : fail (MESSAGERIE_EXIT_REFUSED, "%s", refused);
+      return protocol ? messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED, refused)
+                      : fail (MESSAGERIE_EXIT_REFUSED, "%s", refused);
     }
 
   if (options.verb == NULL)
@@ -378,8 +542,8 @@ main (int    argc,
       return MESSAGERIE_EXIT_USAGE;
     }
 
-  if (transaction)
-    return run_transaction_verb (&options);
+  if (protocol)
+    return run_protocol_verb (&options);
 
   if (options.argument != NULL)
     return fail (MESSAGERIE_EXIT_USAGE, _("Unexpected argument “%s”; see --help."), options.argument);

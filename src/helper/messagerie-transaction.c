@@ -35,6 +35,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "messagerie-command.h"
 #include "messagerie-files.h"
 #include "messagerie-transaction.h"
 
@@ -59,53 +60,15 @@
 #define EXIM_PID_FILE     "/run/exim4/exim.pid"
 #define SYSTEMD_RUNNING   "/run/systemd/system"
 
-/* No command of a transaction should take this long; one that does would
- * hold the lock forever. */
-#define COMMAND_TIMEOUT_SECONDS 120
-#define COMMAND_OUTPUT_MAX (64 * 1024)
-
 /* ------------------------------------------------------------------------
  * The protocol's lines
  * ------------------------------------------------------------------------ */
-
-/* One line of TAB-separated fields, NULL-terminated. A field never carries
- * a TAB, a newline or another control character: the reader splits on
- * them. Flushed at once, so the application shows each step as it starts. */
-static void
-emit (const char *first,
-      ...)
-{
-  g_autoptr(GString) line = g_string_new (NULL);
-  const char *field;
-  va_list args;
-
-  va_start (args, first);
-  for (field = first; field != NULL; field = va_arg (args, const char *))
-    {
-      if (line->len > 0)
-        g_string_append_c (line, '\t');
-      for (const char *p = field; *p; p++)
-        g_string_append_c (line, ((guchar) *p < 0x20 || *p == 0x7f) ? ' ' : *p);
-    }
-  va_end (args);
-
-  g_string_append_c (line, '\n');
-  fwrite (line->str, 1, line->len, stdout);
-  fflush (stdout);
-}
-
-void
-messagerie_protocol_step (const char *id,
-                          const char *message)
-{
-  emit ("step", id, message, NULL);
-}
 
 static void
 emit_notice (const char *key,
              const char *message)
 {
-  emit ("warning", key ? key : "-", "-", message, NULL);
+  messagerie_protocol_emit ("warning", key ? key : "-", "-", message, NULL);
 }
 
 static void
@@ -113,46 +76,13 @@ emit_failed (const char *step,
              const char *key,
              const char *message)
 {
-  emit ("failed", step, key ? key : "-", message, NULL);
+  messagerie_protocol_emit ("failed", step, key ? key : "-", message, NULL);
 }
 
 static void
 emit_restored (const char *path)
 {
-  emit ("restored", path, NULL);
-}
-
-int
-messagerie_protocol_result (MessagerieResult  result,
-                            const char       *message)
-{
-  static const struct {
-    const char *name;
-    int         code;
-  } results[] = {
-    [MESSAGERIE_RESULT_OK]        = { "ok",        MESSAGERIE_EXIT_OK },
-    [MESSAGERIE_RESULT_UNCHANGED] = { "unchanged", MESSAGERIE_EXIT_OK },
-    [MESSAGERIE_RESULT_INVALID]   = { "invalid",   MESSAGERIE_EXIT_INVALID },
-    [MESSAGERIE_RESULT_USAGE]     = { "usage",     MESSAGERIE_EXIT_USAGE },
-    [MESSAGERIE_RESULT_INPUT]     = { "input",     MESSAGERIE_EXIT_BAD_INPUT },
-    [MESSAGERIE_RESULT_REFUSED]   = { "refused",   MESSAGERIE_EXIT_REFUSED },
-    [MESSAGERIE_RESULT_FAILED]    = { "failed",    MESSAGERIE_EXIT_FAILED },
-    [MESSAGERIE_RESULT_BUSY]      = { "busy",      MESSAGERIE_EXIT_BUSY },
-  };
-
-  emit ("result", results[result].name, message, NULL);
-
-  /* Someone running the helper by hand reads standard error, like for the
-   * other verbs. */
-  if (results[result].code != MESSAGERIE_EXIT_OK)
-    {
-      g_autofree char *one_line = g_strdup (message);
-
-      g_strdelimit (one_line, "\r\n", ' ');
-      fprintf (stderr, _("Error: %s\n"), one_line);
-    }
-
-  return results[result].code;
+  messagerie_protocol_emit ("restored", path, NULL);
 }
 
 /* ------------------------------------------------------------------------
@@ -325,234 +255,6 @@ remove_backup (int          top_fd,
    * the next prune removes. */
   return messagerie_tree_remove_at (top_fd, files, error) &&
          messagerie_tree_remove_at (top_fd, name, error);
-}
-
-/* ------------------------------------------------------------------------
- * Commands: an explicit environment, standard input from /dev/null, the
- * output captured in unlinked temporary files rather than pipes (a daemon
- * started by an init script keeps what it inherits open, and a pipe would
- * never end), a time limit.
- * ------------------------------------------------------------------------ */
-
-typedef struct {
-  /* The exit status, or -1 when the command was killed or timed out. */
-  int       status;
-  gboolean  timed_out;
-  char     *out;
-  char     *err;
-} Command;
-
-static void
-command_clear (Command *command)
-{
-  g_clear_pointer (&command->out, g_free);
-  g_clear_pointer (&command->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Command, command_clear)
-
-typedef struct {
-  GSubprocess *process;
-  gboolean     done;
-  gboolean     timed_out;
-} CommandWait;
-
-static void
-on_command_exited (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  CommandWait *wait = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  wait->done = TRUE;
-}
-
-static gboolean
-on_command_timeout (gpointer user_data)
-{
-  CommandWait *wait = user_data;
-
-  wait->timed_out = TRUE;
-  g_subprocess_force_exit (wait->process);
-  return G_SOURCE_REMOVE;
-}
-
-static char **
-command_environment (void)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  const char *lang = g_getenv ("LANG");
-
-  /* Nothing of the caller's environment but its language: the password
-   * never travels there, and no variable can change what runs. */
-  g_strv_builder_add (builder, "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-  if (lang != NULL && !messagerie_has_control_char (lang) && strlen (lang) < 64)
-    {
-      g_autofree char *variable = g_strconcat ("LANG=", lang, NULL);
-
-      g_strv_builder_add (builder, variable);
-    }
-
-  return g_strv_builder_end (builder);
-}
-
-static int
-open_capture (GError **error)
-{
-  g_autofree char *path = NULL;
-  int fd = g_file_open_tmp ("messagerie-helper-XXXXXX", &path, error);
-
-  if (fd >= 0)
-    g_unlink (path);
-  return fd;
-}
-
-static char *
-read_capture (int fd)
-{
-  g_autofree char *data = g_malloc (COMMAND_OUTPUT_MAX + 1);
-  gsize length = 0;
-
-  if (lseek (fd, 0, SEEK_SET) == 0)
-    while (length < COMMAND_OUTPUT_MAX)
-      {
-        ssize_t n = read (fd, data + length, COMMAND_OUTPUT_MAX - length);
-
-        if (n < 0 && errno == EINTR)
-          continue;
-        if (n <= 0)
-          break;
-        length += (gsize) n;
-      }
-
-  return g_strstrip (g_utf8_make_valid (data, length));
-}
-
-/* Runs @argv (argv[0] an absolute path). FALSE only when it could not
- * start; its status and output are in @command. */
-static gboolean
-run_command (const char *const  *argv,
-             Command            *command,
-             GError            **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GMainContext) context = NULL;
-  g_autoptr(GSource) timeout = NULL;
-  g_auto(GStrv) environment = command_environment ();
-  CommandWait wait = { NULL };
-  int out_fd;
-  int err_fd;
-
-  memset (command, 0, sizeof *command);
-  command->status = -1;
-
-  out_fd = open_capture (error);
-  if (out_fd < 0)
-    return FALSE;
-  err_fd = open_capture (error);
-  if (err_fd < 0)
-    {
-      close (out_fd);
-      return FALSE;
-    }
-
-  /* Standard input is /dev/null without a STDIN flag. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_environ (launcher, environment);
-  g_subprocess_launcher_set_cwd (launcher, "/");
-  g_subprocess_launcher_take_stdout_fd (launcher, dup (out_fd));
-  g_subprocess_launcher_take_stderr_fd (launcher, dup (err_fd));
-
-  process = g_subprocess_launcher_spawnv (launcher, argv, error);
-  if (process == NULL)
-    {
-      close (out_fd);
-      close (err_fd);
-      return FALSE;
-    }
-
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
-
-  wait.process = process;
-  g_subprocess_wait_async (process, NULL, on_command_exited, &wait);
-  timeout = g_timeout_source_new_seconds (COMMAND_TIMEOUT_SECONDS);
-  g_source_set_callback (timeout, on_command_timeout, &wait, NULL);
-  g_source_attach (timeout, context);
-
-  while (!wait.done)
-    g_main_context_iteration (context, TRUE);
-
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
-
-  command->timed_out = wait.timed_out;
-  if (!wait.timed_out && g_subprocess_get_if_exited (process))
-    command->status = g_subprocess_get_exit_status (process);
-  command->out = read_capture (out_fd);
-  command->err = read_capture (err_fd);
-  close (out_fd);
-  close (err_fd);
-
-  return TRUE;
-}
-
-/* What a failed command said, on one line: its error output, else its
- * output, else its status. */
-static char *
-command_failure (const char *const *argv,
-                 Command           *command)
-{
-  g_autofree char *line = g_strjoinv (" ", (char **) argv);
-  const char *said = *command->err != '\0' ? command->err : command->out;
-
-  if (command->timed_out)
-    return g_strdup_printf (_("“%s” did not finish within %d seconds and was stopped."),
-                            line, COMMAND_TIMEOUT_SECONDS);
-  if (command->status < 0)
-    return g_strdup_printf (_("“%s” was killed."), line);
-  if (*said == '\0')
-    return g_strdup_printf (_("“%s” failed with status %d."), line, command->status);
-  return g_strdup_printf (_("“%s” failed with status %d: %s"), line, command->status, said);
-}
-
-/* Runs @argv and fails with its message unless it exits with 0. */
-static gboolean
-run_checked (const char *const  *argv,
-             GError            **error)
-{
-  g_auto(Command) command = { 0 };
-
-  if (!run_command (argv, &command, error))
-    return FALSE;
-
-  if (command.status != 0)
-    {
-      g_autofree char *message = command_failure (argv, &command);
-
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* An absolute path for @name in the PATH given to commands, or NULL. */
-static char *
-find_program (const char *name)
-{
-  static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL };
-
-  for (guint i = 0; dirs[i]; i++)
-    {
-      g_autofree char *path = g_build_filename (dirs[i], name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
-        return g_steal_pointer (&path);
-    }
-  return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -1184,8 +886,8 @@ check_configuration (Transaction  *t,
   g_autofree char *confdir = g_build_filename (t->root, "/etc/exim4", NULL);
   g_autoptr(MessagerieFileState) own_conf = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(Command) update = { 0 };
-  g_auto(Command) check = { 0 };
+  g_auto(MessagerieCommand) update = { 0 };
+  g_auto(MessagerieCommand) check = { 0 };
   const char *check_argv[] = { EXIM4, "-C", output, "-bV", NULL };
   int fd;
 
@@ -1226,18 +928,18 @@ check_configuration (Transaction  *t,
   g_ptr_array_add (argv, output);
   g_ptr_array_add (argv, NULL);
 
-  if (!run_command ((const char *const *) argv->pdata, &update, error))
+  if (!messagerie_command_run ((const char *const *) argv->pdata, NULL, &update, error))
     return FALSE;
   if (update.status != 0)
     {
-      g_autofree char *said = command_failure ((const char *const *) argv->pdata, &update);
+      g_autofree char *said = messagerie_command_failure ((const char *const *) argv->pdata, &update);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    _("exim's configuration cannot be generated from the new files: %s"), said);
       return FALSE;
     }
 
-  if (!run_command (check_argv, &check, error))
+  if (!messagerie_command_run (check_argv, NULL, &check, error))
     return FALSE;
   if (check.status != 0)
     {
@@ -1278,7 +980,7 @@ reload_exim (Transaction *t,
              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *systemctl = find_program ("systemctl");
+  g_autofree char *systemctl = messagerie_find_program ("systemctl");
 
   if (!t->system)
     {
@@ -1291,14 +993,14 @@ reload_exim (Transaction *t,
     {
       const char *is_active[] = { systemctl, "is-active", "--quiet", "exim4", NULL };
       const char *reload[] = { systemctl, "reload-or-restart", "exim4", NULL };
-      g_auto(Command) active = { 0 };
+      g_auto(MessagerieCommand) active = { 0 };
 
-      if (run_command (is_active, &active, &local_error) && active.status == 0)
+      if (messagerie_command_run (is_active, NULL, &active, &local_error) && active.status == 0)
         {
           if (announce)
             messagerie_protocol_step ("reload", _("Reloading exim through systemd"));
           t->reloaded = TRUE;
-          run_checked (reload, &local_error);
+          messagerie_command_run_checked (reload, &local_error);
         }
       else if (local_error == NULL && announce)
         messagerie_protocol_step ("reload", _("exim is not running, nothing to reload"));
@@ -1310,7 +1012,7 @@ reload_exim (Transaction *t,
       if (announce)
         messagerie_protocol_step ("reload", _("Reloading exim with its init script"));
       t->reloaded = TRUE;
-      run_checked (reload, &local_error);
+      messagerie_command_run_checked (reload, &local_error);
     }
   else if (announce)
     messagerie_protocol_step ("reload", _("exim is not running, nothing to reload"));
@@ -1380,13 +1082,13 @@ set_service (const char  *name,
              gboolean     systemd,
              GError     **error)
 {
-  g_autofree char *systemctl = find_program ("systemctl");
+  g_autofree char *systemctl = messagerie_find_program ("systemctl");
 
   if (systemd && systemctl != NULL)
     {
       const char *argv[] = { systemctl, on ? "enable" : "disable", "--now", name, NULL };
 
-      return run_checked (argv, error);
+      return messagerie_command_run_checked (argv, error);
     }
   else
     {
@@ -1398,8 +1100,9 @@ set_service (const char  *name,
       const char *enable[] = { UPDATE_RC_D, name, on ? "enable" : "disable", NULL };
       const char *start[] = { script, on ? "start" : "stop", NULL };
 
-      return run_checked (defaults, error) && run_checked (enable, error) &&
-             run_checked (start, error);
+      return messagerie_command_run_checked (defaults, error) &&
+             messagerie_command_run_checked (enable, error) &&
+             messagerie_command_run_checked (start, error);
     }
 }
 
@@ -1872,8 +1575,8 @@ messagerie_transaction_apply (const MessagerieTransactionOptions *options,
     {
       MessagerieFinding *finding = g_ptr_array_index (findings, i);
 
-      emit (messagerie_severity_to_string (finding->severity),
-            finding->key, finding->rule, finding->message, NULL);
+      messagerie_protocol_emit (messagerie_severity_to_string (finding->severity),
+                                finding->key, finding->rule, finding->message, NULL);
     }
   if (messagerie_findings_have_error (findings))
     return messagerie_protocol_result (MESSAGERIE_RESULT_INVALID,

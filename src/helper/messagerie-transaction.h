@@ -3,20 +3,9 @@
 
 #include "messagerie-core.h"
 #include "messagerie-helper-codes.h"
+#include "messagerie-protocol.h"
 
 G_BEGIN_DECLS
-
-/* The last line of apply, restore and recover (doc/helper-protocol.md). */
-typedef enum {
-  MESSAGERIE_RESULT_OK,
-  MESSAGERIE_RESULT_UNCHANGED,
-  MESSAGERIE_RESULT_INVALID,
-  MESSAGERIE_RESULT_USAGE,
-  MESSAGERIE_RESULT_INPUT,
-  MESSAGERIE_RESULT_REFUSED,
-  MESSAGERIE_RESULT_FAILED,
-  MESSAGERIE_RESULT_BUSY,
-} MessagerieResult;
 
 typedef struct {
   /* NULL: the system itself, under pkexec; services are reloaded. */
@@ -26,14 +15,6 @@ typedef struct {
    * are renamed into place; 0 for never. */
   guint       stop_after_write;
 } MessagerieTransactionOptions;
-
-/* The protocol's lines on standard output, one event each. */
-void        messagerie_protocol_step    (const char *id,
-                                         const char *message);
-/* Prints the result line (and, for a failure, the same message as an
- * "Error:" line on standard error) and returns the exit code. */
-int         messagerie_protocol_result  (MessagerieResult  result,
-                                         const char       *message);
 
 /* Whether apply, restore and recover may run: as root through pkexec, or
  * on a test root. */

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The lines the helper's verbs print for the application
+ * (doc/helper-protocol.md). */
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "messagerie-protocol.h"
+
+/* A field never carries a TAB, a newline or another control character:
+ * the reader splits on them. Flushed at once, so the application shows
+ * each step as it starts. */
+void
+messagerie_protocol_emit (const char *first,
+                          ...)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  const char *field;
+  va_list args;
+
+  va_start (args, first);
+  for (field = first; field != NULL; field = va_arg (args, const char *))
+    {
+      if (line->len > 0)
+        g_string_append_c (line, '\t');
+      for (const char *p = field; *p; p++)
+        g_string_append_c (line, ((guchar) *p < 0x20 || *p == 0x7f) ? ' ' : *p);
+    }
+  va_end (args);
+
+  g_string_append_c (line, '\n');
+  fwrite (line->str, 1, line->len, stdout);
+  fflush (stdout);
+}
+
+void
+messagerie_protocol_step (const char *id,
+                          const char *message)
+{
+  messagerie_protocol_emit ("step", id, message, NULL);
+}
+
+int
+messagerie_protocol_result_code (const char *code,
+                                 int         exit_code,
+                                 const char *message)
+{
+  messagerie_protocol_emit ("result", code, message, NULL);
+
+  /* Someone running the helper by hand reads standard error, like for the
+   * other verbs. */
+  if (exit_code != MESSAGERIE_EXIT_OK)
+    {
+      g_autofree char *one_line = g_strdup (message);
+
+      g_strdelimit (one_line, "\r\n", ' ');
+      fprintf (stderr, _("Error: %s\n"), one_line);
+    }
+
+  return exit_code;
+}
+
+int
+messagerie_protocol_result (MessagerieResult  result,
+                            const char       *message)
+{
+  static const struct {
+    const char *name;
+    int         code;
+  } results[] = {
+    [MESSAGERIE_RESULT_OK]        = { "ok",        MESSAGERIE_EXIT_OK },
+    [MESSAGERIE_RESULT_UNCHANGED] = { "unchanged", MESSAGERIE_EXIT_OK },
+    [MESSAGERIE_RESULT_INVALID]   = { "invalid",   MESSAGERIE_EXIT_INVALID },
+    [MESSAGERIE_RESULT_USAGE]     = { "usage",     MESSAGERIE_EXIT_USAGE },
+    [MESSAGERIE_RESULT_INPUT]     = { "input",     MESSAGERIE_EXIT_BAD_INPUT },
+    [MESSAGERIE_RESULT_REFUSED]   = { "refused",   MESSAGERIE_EXIT_REFUSED },
+    [MESSAGERIE_RESULT_FAILED]    = { "failed",    MESSAGERIE_EXIT_FAILED },
+    [MESSAGERIE_RESULT_BUSY]      = { "busy",      MESSAGERIE_EXIT_BUSY },
+  };
+
+  return messagerie_protocol_result_code (results[result].name, results[result].code, message);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "messagerie-helper-codes.h"
+
+G_BEGIN_DECLS
+
+/* The last line of apply, restore, recover and test-mail
+ * (doc/helper-protocol.md). */
+typedef enum {
+  MESSAGERIE_RESULT_OK,
+  MESSAGERIE_RESULT_UNCHANGED,
+  MESSAGERIE_RESULT_INVALID,
+  MESSAGERIE_RESULT_USAGE,
+  MESSAGERIE_RESULT_INPUT,
+  MESSAGERIE_RESULT_REFUSED,
+  MESSAGERIE_RESULT_FAILED,
+  MESSAGERIE_RESULT_BUSY,
+} MessagerieResult;
+
+/* One line of TAB-separated fields on standard output, NULL-terminated;
+ * control characters inside a field become spaces. */
+void        messagerie_protocol_emit        (const char *first,
+                                             ...) G_GNUC_NULL_TERMINATED;
+void        messagerie_protocol_step        (const char *id,
+                                             const char *message);
+/* Prints the result line (and, for a failure, the same message as an
+ * "Error:" line on standard error) and returns the exit code. */
+int         messagerie_protocol_result      (MessagerieResult  result,
+                                             const char       *message);
+/* The same with a verb's own result code (probe's "resolve"…) and the
+ * exit code that goes with it. */
+int         messagerie_protocol_result_code (const char *code,
+                                             int         exit_code,
+                                             const char *message);
+
+G_END_DECLS

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Checks the installed data files with the tools the system itself trusts,
+# as TAP (suite "data"), one mode per meson test:
+#
+#   check-data.sh desktop FILE     desktop-file-validate (desktop-file-utils);
+#                                  the French Comment and Keywords are merged
+#   check-data.sh metainfo FILE SHOTS
+#                                  appstreamcli validate --no-net (appstream),
+#                                  appstream-util validate --nonet (strict)
+#                                  (appstream-util); the French summary is merged;
+#                                  every screenshot it names is in the folder
+#                                  SHOTS, a PNG of the size it declares
+#   check-data.sh schemas DIR      glib-compile-schemas --strict --dry-run
+#                                  (libglib2.0-bin)
+#   check-data.sh man PAGE...      each page through man --warnings (man-db,
+#                                  groff-base), as lintian reads it: no warning
+#
+# A tool that is not installed skips its case, naming the package.
+
+set -u
+
+mode=${1:-}
+shift || true
+
+n=0
+failed=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# Diagnostics on standard error, as TAP comments (meson test
+# --print-errorlogs shows only that of a TAP test).
+diag () { sed 's/^/# /' >&2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/check-data.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+
+# run NAME COMMAND...: one case, passed when COMMAND exits 0; its output
+# goes to the diagnostics either way (hints and notes included).
+run () {
+  local name=$1
+  shift
+  if ! command -v "$1" >/dev/null; then
+    skip "$name" "$1 is not installed"
+    return
+  fi
+  if "$@" >"$work/out" 2>&1; then
+    ok "$name"
+  else
+    not_ok "$name"
+  fi
+  diag <"$work/out"
+}
+
+# has_line NAME FILE LINE: one case, passed when FILE holds LINE exactly
+# (after leading blanks).
+has_line () {
+  if sed 's/^[[:space:]]*//' "$2" | grep -qxF -- "$3"; then
+    ok "$1"
+  else
+    not_ok "$1"
+    echo "no line '$3' in $2" | diag
+  fi
+}
+
+case $mode in
+  desktop)
+    file=$1
+    echo "1..3"
+    run "desktop-file-validate $(basename "$file")" desktop-file-validate "$file"
+    has_line "the French comment is merged" "$file" \
+      "Comment[fr]=Configurer la messagerie du serveur"
+    has_line "the French keywords are merged" "$file" \
+      "Keywords[fr]=messagerie;courriel;courrier;mail;e-mail;exim;smtp;relais;passerelle;serveur;"
+    ;;
+  metainfo)
+    file=$1 shots=$2
+    echo "1..4"
+    run "appstreamcli validate --no-net $(basename "$file")" \
+      appstreamcli validate --no-net --no-color "$file"
+    run "appstream-util validate --nonet $(basename "$file")" \
+      appstream-util validate --nonet "$file"
+    has_line "the French summary is merged" "$file" \
+      '<summary xml:lang="fr">Configurer la messagerie du serveur</summary>'
+    if /usr/bin/python3 - "$file" "$shots" >"$work/out" 2>&1 <<'EOF'
+import os
+import struct
+import sys
+import xml.etree.ElementTree as ET
+
+metainfo, shots = sys.argv[1], sys.argv[2]
+images = ET.parse(metainfo).getroot().findall('./screenshots/screenshot/image')
+bad = 0 if images else 1
+for image in images:
+    path = os.path.join(shots, os.path.basename(image.text.strip()))
+    try:
+        with open(path, 'rb') as f:
+            head = f.read(24)
+    except OSError as e:
+        print(f'{image.text.strip()}: {e.strerror}: {path}')
+        bad = 1
+        continue
+    size = struct.unpack('>II', head[16:24]) if head[:8] == b'\x89PNG\r\n\x1a\n' else None
+    want = (int(image.get('width', 0)), int(image.get('height', 0)))
+    print(f'{path}: {size}, declared {want}')
+    if size != want:
+        bad = 1
+sys.exit(bad)
+EOF
+    then
+      ok "every screenshot is shipped in $(basename "$shots")/ at its declared size"
+    else
+      not_ok "every screenshot is shipped in $(basename "$shots")/ at its declared size"
+    fi
+    diag <"$work/out"
+    ;;
+  schemas)
+    dir=$1
+    echo "1..1"
+    run "glib-compile-schemas --strict --dry-run $dir" \
+      glib-compile-schemas --strict --dry-run "$dir"
+    ;;
+  man)
+    echo "1..$#"
+    for page in "$@"; do
+      name="man --warnings: $(basename "$page") has no warning"
+      if ! command -v man >/dev/null; then
+        skip "$name" "man is not installed"
+        continue
+      fi
+      # lintian's own invocation: groff's warnings on standard error, the
+      # page itself thrown away.
+      LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
+        man --warnings -E UTF-8 -l -Tutf8 -Z "$page" >/dev/null 2>"$work/warnings"
+      status=$?
+      if [ "$status" -eq 0 ] && [ ! -s "$work/warnings" ]; then
+        ok "$name"
+      else
+        not_ok "$name"
+        echo "man exited with $status" | diag
+        diag <"$work/warnings"
+      fi
+    done
+    ;;
+  *)
+    echo "usage: check-data.sh desktop FILE | metainfo FILE | schemas DIR | man PAGE..." >&2
+    exit 2
+    ;;
+esac
+
+[ "$failed" -eq 0 ]
