@@ -78,6 +78,8 @@ struct _MessagerieWindow
   AdwPreferencesPage *services_page;
   GtkRevealer        *progress_revealer;
   GtkLabel           *progress_label;
+  AdwActionRow       *probe_row;
+  GtkButton          *probe_button;
 
   /* The question asked when closing with unapplied changes, while shown. */
   GtkWidget          *close_dialog;
@@ -112,6 +114,9 @@ struct _MessagerieWindow
   const char         *keyring_problem;
   /* Set once the first lookup started (after the first frame). */
   gboolean            keyring_started;
+
+  /* Set while the connection test runs. */
+  GCancellable       *probe_run;
 
   Field               fields[N_FIELDS];
   Mode                mode;
@@ -377,6 +382,10 @@ refresh (MessagerieWindow *self)
   set_action_enabled (self, "apply", changed && !busy && !error_shown (self));
   set_action_enabled (self, "revert", changed && !busy);
   set_action_enabled (self, "restore", !busy);
+  set_action_enabled (self, "probe",
+                      messagerie_settings_get_boolean (self->settings, "relay_enabled"));
+  /* The test message goes through what is applied, not through the form. */
+  set_action_enabled (self, "test-mail", !changed && !busy);
 }
 
 static void
@@ -984,6 +993,124 @@ apply_activated (GSimpleAction *action,
                                self->helper_run, on_apply_done, g_object_ref (self));
 }
 
+/* The connection test and the test message */
+
+static void
+on_probe_step (const char *step,
+               const char *message,
+               gpointer    user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+
+  adw_action_row_set_subtitle (self->probe_row, message);
+}
+
+static void
+probe_finished (MessagerieWindow *self)
+{
+  g_clear_object (&self->probe_run);
+  gtk_button_set_label (self->probe_button, _("_Test"));
+  adw_action_row_set_subtitle (self->probe_row,
+                               _("Connects to the gateway with the values above, applied or not, "
+                                 "and logs in; sends nothing"));
+}
+
+static void
+on_probe_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(MessagerieProbeResult) probe = NULL;
+  g_autoptr(GError) error = NULL;
+
+  probe = messagerie_probe_finish (result, &error);
+  /* Cancelled by the window's end: nothing left to update. */
+  if (self->probe_run == NULL)
+    return;
+  probe_finished (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (probe == NULL)
+    {
+      show_message (self, _("Nothing to test yet"), error->message);
+      return;
+    }
+
+  show_message (self,
+                probe->code == MESSAGERIE_PROBE_OK ? _("The gateway answered")
+                                                   : _("The connection test failed"),
+                probe->message);
+}
+
+static void
+probe_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+  g_autoptr(MessagerieSettings) form = NULL;
+
+  /* The same button stops a test that takes too long. */
+  if (self->probe_run != NULL)
+    {
+      g_cancellable_cancel (self->probe_run);
+      return;
+    }
+
+  /* The values of the form, applied or not, with the password shown: the
+   * one typed, or the keyring's. */
+  form = messagerie_settings_copy (self->settings);
+  messagerie_settings_normalize (form);
+  if (messagerie_settings_get_password (form) == NULL && self->keyring_password != NULL)
+    messagerie_settings_set_password (form, self->keyring_password);
+
+  self->probe_run = g_cancellable_new ();
+  gtk_button_set_label (self->probe_button, _("_Stop"));
+  adw_action_row_set_subtitle (self->probe_row, _("Connecting…"));
+  messagerie_probe_async (form, NULL, 0, on_probe_step, self, self->probe_run,
+                          on_probe_done, g_object_ref (self));
+}
+
+static void
+on_test_mail_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(MessagerieReport) report = NULL;
+  int status = -1;
+
+  report = finish_helper_run (self, result, &status, _("The test message was not sent"));
+  if (report == NULL)
+    return;
+
+  if (status == 0 && g_strcmp0 (report->result, "ok") == 0)
+    {
+      show_message (self, _("The test message was accepted"), report->result_message);
+      return;
+    }
+
+  report_failure (self, report, status, _("The test message was not delivered"));
+}
+
+static void
+test_mail_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+
+  if (self->helper_run != NULL)
+    return;
+
+  gtk_label_set_text (self->progress_label, _("Sending a test message…"));
+  set_busy (self, TRUE);
+  messagerie_helper_run_async (self->root, TRUE, "test-mail", NULL, NULL, on_helper_line, self,
+                               self->helper_run, on_test_mail_done, g_object_ref (self));
+}
+
 typedef struct {
   MessagerieWindow *window;
   char             *name;
@@ -1276,6 +1403,8 @@ static const GActionEntry win_actions[] = {
   { "apply", apply_activated, NULL, NULL, NULL, { 0 } },
   { "revert", revert_activated, NULL, NULL, NULL, { 0 } },
   { "restore", restore_activated, NULL, NULL, NULL, { 0 } },
+  { "probe", probe_activated, NULL, NULL, NULL, { 0 } },
+  { "test-mail", test_mail_activated, NULL, NULL, NULL, { 0 } },
   { "mode", NULL, "s", "'normal'", mode_change_state, { 0 } },
 };
 
@@ -1397,6 +1526,9 @@ messagerie_window_dispose (GObject *object)
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_pointer (&self->helper_errors, g_hash_table_unref);
   g_clear_object (&self->state);
+  if (self->probe_run != NULL)
+    g_cancellable_cancel (self->probe_run);
+  g_clear_object (&self->probe_run);
   g_clear_handle_id (&self->keyring_timeout, g_source_remove);
   if (self->keyring_lookup != NULL)
     g_cancellable_cancel (self->keyring_lookup);
@@ -1441,6 +1573,8 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, services_page);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, probe_row);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, probe_button);
 
   for (guint i = 0; i < N_FIELDS; i++)
     {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -1153,6 +1154,154 @@ test_keyring_failure (Fixture       *f,
   assert_no_dialog (f);
 }
 
+/* The connection test, with values of the form that were never applied:
+ * against a real SMTP server (SMTPS on a port of its own, with a login),
+ * and against a closed port. */
+typedef struct {
+  GSubprocess *process;
+  char        *dir;
+  guint        port;
+} SmtpServer;
+
+static gboolean
+smtp_server_start (SmtpServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "smtp-server.py", NULL);
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  int status;
+
+  if (!g_file_test ("/usr/bin/openssl", G_FILE_TEST_IS_EXECUTABLE)
+      || !g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("needs openssl and Debian's python3 with aiosmtpd");
+      return FALSE;
+    }
+
+  server->dir = g_dir_make_tmp ("messagerie-smtp-XXXXXX", &error);
+  g_assert_no_error (error);
+  cert = g_build_filename (server->dir, "cert.pem", NULL);
+  key = g_build_filename (server->dir, "key.pem", NULL);
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { "/usr/bin/openssl", "req", "-x509",
+                                                  "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                                  "-subj", "/CN=smtp.messagerie.test",
+                                                  "-keyout", key, "-out", cert, NULL },
+                               NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                      "/usr/bin/python3", script, "--host", "127.0.0.2",
+                                      "--port", "0", "--mode", "smtps", "--cert", cert,
+                                      "--key", key, "--user", "ecole", "--password", "bon:mot",
+                                      "--hostname", "smtp.messagerie.test",
+                                      "--outdir", server->dir, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "ready 127.0.0.2 "));
+  server->port = (guint) g_ascii_strtoull (line + strlen ("ready 127.0.0.2 "), NULL, 10);
+  g_assert_cmpuint (server->port, >, 0);
+  return TRUE;
+}
+
+static void
+smtp_server_stop (SmtpServer *server)
+{
+  g_autoptr(GFile) dir = NULL;
+
+  if (server->process != NULL)
+    {
+      g_subprocess_send_signal (server->process, SIGTERM);
+      g_subprocess_wait (server->process, NULL, NULL);
+      g_clear_object (&server->process);
+    }
+  if (server->dir != NULL)
+    {
+      dir = g_file_new_for_path (server->dir);
+      remove_tree (dir);
+      g_clear_pointer (&server->dir, g_free);
+    }
+}
+
+/* Runs the connection test and waits for its dialog. */
+static AdwMessageDialog *
+run_probe (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  AdwMessageDialog *dialog;
+
+  g_assert_true (action_enabled (f, "probe"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.probe", NULL);
+  while ((dialog = message_dialog (f)) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  spin ();
+  return dialog;
+}
+
+static void
+test_probe (Fixture       *f,
+            gconstpointer  data)
+{
+  SmtpServer server = { 0 };
+  g_autofree char *port = NULL;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  if (!smtp_server_start (&server))
+    return;
+
+  /* Typed, not applied. */
+  port = g_strdup_printf ("%u", server.port);
+  set_text (f, "relay_host", "smtp.messagerie.test");
+  set_combo (f, "relay_tls", "custom");
+  set_text (f, "relay_port", port);
+  set_mode (f, "expert");
+  set_switch (f, "relay_custom_implicit_tls", TRUE);
+  set_switch (f, "relay_tls_verify", FALSE);
+  set_text (f, "relay_user", "ecole");
+  set_text (f, "password", "bon:mot");
+  g_assert_true (action_enabled (f, "apply"));
+  /* The test message goes through what is applied: not now. */
+  g_assert_false (action_enabled (f, "test-mail"));
+
+  dialog = run_probe (f);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("The gateway answered"));
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("probe: %s", body);
+  g_assert_nonnull (strstr (body, "smtp.messagerie.test"));
+  g_assert_nonnull (strstr (body, "TLS"));
+  answer (dialog, "close");
+
+  /* A wrong password: the server's refusal, said. */
+  set_text (f, "password", "mauvais");
+  dialog = run_probe (f);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("The connection test failed"));
+  g_test_message ("probe: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "535"));
+  answer (dialog, "close");
+
+  /* Nothing listens there. */
+  smtp_server_stop (&server);
+  dialog = run_probe (f);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("The connection test failed"));
+  g_test_message ("probe: %s", adw_message_dialog_get_body (dialog));
+  answer (dialog, "close");
+
+  /* Nothing was applied by testing. */
+  g_assert_true (action_enabled (f, "apply"));
+}
+
 static const char *
 rewrite_note (Fixture *f)
 {
@@ -1484,6 +1633,7 @@ main (int   argc,
   ADD ("close-apply", test_close_apply);
   ADD ("rewrite-note", test_rewrite_note);
   ADD ("password-never-logged", test_password_never_logged);
+  ADD ("probe", test_probe);
 #undef ADD
 
   return g_test_run ();
