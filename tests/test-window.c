@@ -1249,12 +1249,50 @@ run_probe (Fixture *f)
   return dialog;
 }
 
+/* A failed test: its dialog's body, the dialog closed. */
+static char *
+probe_failure (Fixture *f)
+{
+  AdwMessageDialog *dialog = run_probe (f);
+  char *body = g_strdup (adw_message_dialog_get_body (dialog));
+
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("The connection test failed"));
+  g_assert_cmpstr (body, !=, "");
+  g_test_message ("probe: %s", body);
+  answer (dialog, "close");
+  return body;
+}
+
+static GSubprocess *
+raw_server_start (const char *mode,
+                  guint      *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "raw-server.py", NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *process;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3", script,
+                              "--mode", mode, "--host", "127.0.0.2", "--port", "0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "ready 127.0.0.2 "));
+  *port = (guint) g_ascii_strtoull (line + strlen ("ready 127.0.0.2 "), NULL, 10);
+  return process;
+}
+
 static void
 test_probe (Fixture       *f,
             gconstpointer  data)
 {
   SmtpServer server = { 0 };
   g_autofree char *port = NULL;
+  g_autoptr(GPtrArray) failure_bodies = NULL;
+  g_autoptr(GSubprocess) raw = NULL;
+  guint raw_port;
   AdwMessageDialog *dialog;
   const char *body;
 
@@ -1291,12 +1329,37 @@ test_probe (Fixture       *f,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "535"));
   answer (dialog, "close");
 
+  /* Verified, the self-signed certificate is not trusted. */
+  set_text (f, "password", "bon:mot");
+  set_switch (f, "relay_tls_verify", TRUE);
+  failure_bodies = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (failure_bodies, probe_failure (f));
+  set_switch (f, "relay_tls_verify", FALSE);
+
   /* Nothing listens there. */
   smtp_server_stop (&server);
-  dialog = run_probe (f);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("The connection test failed"));
-  g_test_message ("probe: %s", adw_message_dialog_get_body (dialog));
-  answer (dialog, "close");
+  g_ptr_array_add (failure_bodies, probe_failure (f));
+
+  /* No such name. */
+  set_text (f, "relay_host", "nonexistent.invalid");
+  g_ptr_array_add (failure_bodies, probe_failure (f));
+
+  /* Something that is no SMTP gateway: TLS fails, and in clear text it
+   * does not speak SMTP. */
+  raw = raw_server_start ("garbage", &raw_port);
+  port = (g_free (port), g_strdup_printf ("%u", raw_port));
+  set_text (f, "relay_host", "smtp.messagerie.test");
+  set_text (f, "relay_port", port);
+  g_ptr_array_add (failure_bodies, probe_failure (f));
+  set_switch (f, "relay_custom_implicit_tls", FALSE);
+  g_ptr_array_add (failure_bodies, probe_failure (f));
+  g_subprocess_send_signal (raw, SIGTERM);
+  g_subprocess_wait (raw, NULL, NULL);
+
+  /* Each says something of its own. */
+  for (guint i = 0; i < failure_bodies->len; i++)
+    for (guint j = i + 1; j < failure_bodies->len; j++)
+      g_assert_cmpstr (failure_bodies->pdata[i], !=, failure_bodies->pdata[j]);
 
   /* Nothing was applied by testing. */
   g_assert_true (action_enabled (f, "apply"));
