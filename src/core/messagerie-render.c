@@ -370,32 +370,15 @@ append_exim_hex (GString    *out,
     }
 }
 
-/* The display name as an RFC 5322 phrase: a quoted string when it is plain
- * ASCII, else RFC 2047 encoded words of at most 75 characters each. */
-static char *
-encode_phrase (const char *name)
+char *
+messagerie_encode_words (const char *text,
+                         const char *fold)
 {
   GString *out = g_string_new (NULL);
-  gboolean ascii = TRUE;
 
-  for (const char *p = name; *p; p++)
-    if ((guchar) *p >= 0x80)
-      ascii = FALSE;
+  g_return_val_if_fail (text != NULL && fold != NULL, NULL);
 
-  if (ascii)
-    {
-      g_string_append_c (out, '"');
-      for (const char *p = name; *p; p++)
-        {
-          if (*p == '"' || *p == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      g_string_append_c (out, '"');
-      return g_string_free (out, FALSE);
-    }
-
-  for (const char *p = name; *p;)
+  for (const char *p = text; *p;)
     {
       const char *start = p;
       g_autofree char *encoded = NULL;
@@ -407,10 +390,32 @@ encode_phrase (const char *name)
 
       encoded = g_base64_encode ((const guchar *) start, p - start);
       if (out->len > 0)
-        g_string_append_c (out, ' ');
+        g_string_append (out, fold);
       g_string_append_printf (out, "=?UTF-8?B?%s?=", encoded);
     }
 
+  return g_string_free (out, FALSE);
+}
+
+/* The display name as an RFC 5322 phrase: a quoted string when it is plain
+ * ASCII, else RFC 2047 encoded words of at most 75 characters each. */
+static char *
+encode_phrase (const char *name)
+{
+  GString *out;
+
+  for (const char *p = name; *p; p++)
+    if ((guchar) *p >= 0x80)
+      return messagerie_encode_words (name, " ");
+
+  out = g_string_new ("\"");
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
   return g_string_free (out, FALSE);
 }
 

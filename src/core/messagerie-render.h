@@ -54,6 +54,12 @@ gboolean            messagerie_render_index_has_password (const char *contents,
                                                           const char *host,
                                                           const char *user);
 
+/* @text (UTF-8) as RFC 2047 encoded words of at most 75 characters, never
+ * splitting a character, joined by @fold (" " in a phrase, "\n " to fold
+ * a header). */
+char               *messagerie_encode_words        (const char *text,
+                                                     const char *fold);
+
 /* The value exim's configuration gives @key in update-exim4.conf.conf
  * @contents ("dc_smarthost" → "host::587"), or NULL. */
 char               *messagerie_render_debconf_value (const char *contents,

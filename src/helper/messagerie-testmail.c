@@ -89,31 +89,11 @@ format_date (GDateTime *now)
 static char *
 encode_header_text (const char *text)
 {
-  GString *out = g_string_new (NULL);
-  gboolean plain = TRUE;
-
   for (const char *p = text; *p; p++)
     if ((guchar) *p >= 0x7f || (guchar) *p < 0x20)
-      plain = FALSE;
-  if (plain)
-    return g_string_free (g_string_append (out, text), FALSE);
+      return messagerie_encode_words (text, "\n ");
 
-  for (const char *p = text; *p;)
-    {
-      const char *start = p;
-      g_autofree char *encoded = NULL;
-
-      /* 45 octets are 60 base64 characters, 72 with "=?UTF-8?B?" and "?=". */
-      while (*p && (g_utf8_next_char (p) - start) <= 45)
-        p = g_utf8_next_char (p);
-
-      encoded = g_base64_encode ((const guchar *) start, p - start);
-      if (out->len > 0)
-        g_string_append (out, "\n ");
-      g_string_append_printf (out, "=?UTF-8?B?%s?=", encoded);
-    }
-
-  return g_string_free (out, FALSE);
+  return g_strdup (text);
 }
 
 /* A name fit for a header: letters, digits, dots and hyphens. */
