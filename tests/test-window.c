@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -1163,6 +1164,33 @@ typedef struct {
   guint        port;
 } SmtpServer;
 
+/* A test server dies with the test, even one stopped by a failed
+ * assertion. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn_server (GError **error,
+              ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  va_start (args, error);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
+}
+
 static gboolean
 smtp_server_start (SmtpServer *server)
 {
@@ -1194,7 +1222,7 @@ smtp_server_start (SmtpServer *server)
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
 
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+  server->process = spawn_server (&error,
                                       "/usr/bin/python3", script, "--host", "127.0.0.2",
                                       "--port", "0", "--mode", "smtps", "--cert", cert,
                                       "--key", key, "--user", "ecole", "--password", "bon:mot",
@@ -1273,8 +1301,8 @@ raw_server_start (const char *mode,
   g_autofree char *line = NULL;
   GSubprocess *process;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3", script,
-                              "--mode", mode, "--host", "127.0.0.2", "--port", "0", NULL);
+  process = spawn_server (&error, "/usr/bin/python3", script,
+                          "--mode", mode, "--host", "127.0.0.2", "--port", "0", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
