@@ -1223,11 +1223,11 @@ smtp_server_start (SmtpServer *server)
   g_assert_cmpint (status, ==, 0);
 
   server->process = spawn_server (&error,
-                                      "/usr/bin/python3", script, "--host", "127.0.0.2",
-                                      "--port", "0", "--mode", "smtps", "--cert", cert,
-                                      "--key", key, "--user", "ecole", "--password", "bon:mot",
-                                      "--hostname", "smtp.messagerie.test",
-                                      "--outdir", server->dir, NULL);
+                                  "/usr/bin/python3", script, "--host", "127.0.0.2",
+                                  "--port", "0", "--mode", "smtps", "--cert", cert,
+                                  "--key", key, "--user", "ecole", "--password", "bon:mot",
+                                  "--hostname", "smtp.messagerie.test",
+                                  "--outdir", server->dir, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
