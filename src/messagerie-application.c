@@ -8,7 +8,6 @@
 #include "messagerie-application.h"
 #include "messagerie-window.h"
 
-#define SETTINGS_PATH "etc/messagerie/messagerie.conf"
 
 struct _MessagerieApplication
 {
@@ -18,12 +17,6 @@ struct _MessagerieApplication
 };
 
 G_DEFINE_FINAL_TYPE (MessagerieApplication, messagerie_application, ADW_TYPE_APPLICATION)
-
-static char *
-settings_path (MessagerieApplication *self)
-{
-  return g_build_filename (self->root ? self->root : "/", SETTINGS_PATH, NULL);
-}
 
 static gint
 messagerie_application_handle_local_options (GApplication *app,
@@ -52,9 +45,6 @@ messagerie_application_activate (GApplication *app)
 {
   MessagerieApplication *self = MESSAGERIE_APPLICATION (app);
   GtkWindow *window;
-  g_autoptr(MessagerieSettings) settings = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window != NULL)
@@ -63,22 +53,7 @@ messagerie_application_activate (GApplication *app)
       return;
     }
 
-  path = settings_path (self);
-  settings = messagerie_settings_new ();
-  if (!messagerie_settings_load_file (settings, path, &error))
-    {
-      g_warning ("Cannot load %s: %s", path, error->message);
-      g_clear_object (&settings);
-      settings = messagerie_settings_new ();
-    }
-
-  window = GTK_WINDOW (messagerie_window_new (self, settings, self->root));
-  if (error != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot read the settings: %s"), error->message);
-
-      messagerie_window_show_toast (MESSAGERIE_WINDOW (window), text);
-    }
+  window = GTK_WINDOW (messagerie_window_new (self, self->root));
   gtk_window_present (window);
 }
 

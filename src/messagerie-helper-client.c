@@ -24,7 +24,10 @@ run_free (Run *run)
   g_free (run);
 }
 
-GStrv
+/* The helper's argument vector for @verb (and @argument, may be NULL): the
+ * helper run directly against @root; without a root, through pkexec by the
+ * exact path the polkit action names when @privileged, else directly. */
+static GStrv
 messagerie_helper_argv (const char *root,
                         gboolean    privileged,
                         const char *verb,

@@ -12,16 +12,10 @@ typedef void (*MessagerieHelperLineFunc) (MessagerieReport     *report,
                                           MessagerieReportLine  kind,
                                           gpointer              user_data);
 
-/* The helper's argument vector for @verb (and @argument, may be NULL): the
- * helper run directly against @root; without a root, through pkexec by the
- * exact path the polkit action names when @privileged, else directly. */
-GStrv             messagerie_helper_argv        (const char *root,
-                                                 gboolean    privileged,
-                                                 const char *verb,
-                                                 const char *argument);
-
-/* Runs the helper with @input (may be NULL) on its standard input, reading
- * its report as it comes. */
+/* Runs the helper's @verb (with @argument, may be NULL) and @input (may be
+ * NULL) on its standard input, reading its report as it comes: against
+ * @root directly; without a root, through pkexec when @privileged, else
+ * the installed helper directly. */
 void              messagerie_helper_run_async   (const char               *root,
                                                  gboolean                  privileged,
                                                  const char               *verb,

@@ -9,8 +9,6 @@
 #include "messagerie-keyring.h"
 #include "messagerie-window.h"
 
-#define SETTINGS_PATH "etc/messagerie/messagerie.conf"
-
 typedef enum {
   FIELD_SWITCH,
   FIELD_COMBO,
@@ -95,7 +93,6 @@ struct _MessagerieWindow
   /* The copy of the system the window works on, NULL for the system
    * itself (through pkexec). */
   char               *root;
-  char               *settings_path;
   /* The messages of the helper's last failed run, by key: shown on their
    * rows until the value is changed. */
   GHashTable         *helper_errors;
@@ -766,21 +763,36 @@ helper_input (MessagerieSettings *settings)
   }
 }
 
+/* The settings file of the window's root. */
+static MessagerieSettings *
+read_settings (MessagerieWindow  *self,
+               GError           **error)
+{
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+  g_autofree char *path = g_build_filename (self->root ? self->root : "/",
+                                            MESSAGERIE_PATH_SETTINGS, NULL);
+
+  if (!messagerie_settings_load_file (settings, path, error))
+    return NULL;
+
+  return g_steal_pointer (&settings);
+}
+
 /* Reads the settings file again: after a failure, the window shows what
  * the system holds, not what it hoped to write. */
 static MessagerieSettings *
 load_on_disk (MessagerieWindow *self)
 {
-  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
   g_autoptr(GError) error = NULL;
+  MessagerieSettings *settings = read_settings (self, &error);
 
-  if (!messagerie_settings_load_file (settings, self->settings_path, &error))
+  if (settings == NULL)
     {
-      g_warning ("Cannot read %s again: %s", self->settings_path, error->message);
+      g_warning ("Cannot read the settings again: %s", error->message);
       return messagerie_settings_copy (self->on_disk);
     }
 
-  return g_steal_pointer (&settings);
+  return settings;
 }
 
 static void
@@ -1550,7 +1562,6 @@ messagerie_window_finalize (GObject *object)
   MessagerieWindow *self = MESSAGERIE_WINDOW (object);
 
   g_free (self->root);
-  g_free (self->settings_path);
 
   G_OBJECT_CLASS (messagerie_window_parent_class)->finalize (object);
 }
@@ -1635,18 +1646,25 @@ messagerie_window_init (MessagerieWindow *self)
 
 MessagerieWindow *
 messagerie_window_new (MessagerieApplication *application,
-                       MessagerieSettings    *settings,
                        const char            *root)
 {
   MessagerieWindow *self;
-
-  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (settings), NULL);
+  g_autoptr(GError) error = NULL;
 
   self = g_object_new (MESSAGERIE_TYPE_WINDOW, "application", application, NULL);
   self->root = g_strdup (root);
-  self->settings_path = g_build_filename (root ? root : "/", SETTINGS_PATH, NULL);
-  self->on_disk = messagerie_settings_copy (settings);
-  set_working_copy (self, messagerie_settings_copy (settings));
+
+  /* The one file read before the first frame. */
+  self->on_disk = read_settings (self, &error);
+  if (self->on_disk == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot read the settings: %s"), error->message);
+
+      g_warning ("%s", text);
+      self->on_disk = messagerie_settings_new ();
+      messagerie_window_show_toast (self, text);
+    }
+  set_working_copy (self, messagerie_settings_copy (self->on_disk));
 
   return self;
 }

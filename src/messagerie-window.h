@@ -12,9 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MessagerieWindow, messagerie_window, MESSAGERIE, WINDOW, AdwApplicationWindow)
 
 /* A window on the configuration under @root, NULL for the system's own
- * (applied through pkexec). */
+ * (applied through pkexec): it reads the settings file there. */
 MessagerieWindow *messagerie_window_new        (MessagerieApplication *application,
-                                                MessagerieSettings    *settings,
                                                 const char            *root);
 void              messagerie_window_show_toast (MessagerieWindow      *self,
                                                 const char            *text);

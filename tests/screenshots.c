@@ -139,15 +139,8 @@ open_window (const char *root,
              int         width,
              int         height)
 {
-  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
-  g_autofree char *conf = g_build_filename (root, "etc/messagerie/messagerie.conf", NULL);
-  g_autoptr(GError) error = NULL;
-  GtkWidget *window;
+  GtkWidget *window = GTK_WIDGET (messagerie_window_new (NULL, root));
 
-  if (!messagerie_settings_load_file (settings, conf, &error))
-    g_error ("%s", error->message);
-
-  window = GTK_WIDGET (messagerie_window_new (NULL, settings, root));
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   spin (300);

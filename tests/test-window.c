@@ -16,7 +16,6 @@
 #include "messagerie-keyring.h"
 #include "messagerie-window.h"
 
-#define SETTINGS_PATH "etc/messagerie/messagerie.conf"
 
 typedef struct {
   char             *root;
@@ -115,7 +114,6 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
   g_autofree char *demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo", "scribe",
                                                  NULL);
   g_autoptr(GFile) src = g_file_new_for_path (demo);
@@ -140,11 +138,8 @@ fixture_setup (Fixture       *f,
    * from the defaults. */
   reset_state ();
 
-  f->conf = g_build_filename (f->root, SETTINGS_PATH, NULL);
-  g_assert_true (messagerie_settings_load_file (settings, f->conf, &error));
-  g_assert_no_error (error);
-
-  f->window = messagerie_window_new (NULL, settings, f->root);
+  f->conf = g_build_filename (f->root, MESSAGERIE_PATH_SETTINGS, NULL);
+  f->window = messagerie_window_new (NULL, f->root);
   g_object_ref_sink (f->window);
   gtk_window_present (GTK_WINDOW (f->window));
   spin ();
@@ -298,22 +293,49 @@ apply_button (Fixture *f)
   return button;
 }
 
-/* Whether a label showing @text is somewhere in @widget: a toast's title
- * is one. */
+typedef gboolean (*LabelMatch) (const char *text,
+                                gpointer    data);
+
+/* The text of the first label in @widget or below it that @match accepts;
+ * @mapped_only: among those on screen. */
+static const char *
+find_label (GtkWidget  *widget,
+            gboolean    mapped_only,
+            LabelMatch  match,
+            gpointer    data)
+{
+  if (GTK_IS_LABEL (widget) && (!mapped_only || gtk_widget_get_mapped (widget)))
+    {
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+
+      if (text != NULL && match (text, data))
+        return text;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = find_label (child, mapped_only, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+text_equal (const char *text,
+            gpointer    data)
+{
+  return g_str_equal (text, data);
+}
+
+/* Whether a label shows @text in @widget: a toast's title is one. */
 static gboolean
 label_shown (GtkWidget  *widget,
              const char *text)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (label_shown (child, text))
-      return TRUE;
-
-  return FALSE;
+  return find_label (widget, TRUE, text_equal, (gpointer) text) != NULL;
 }
 
 /* The helper runs while "restore" is disabled. */
@@ -743,8 +765,6 @@ test_mode_remembered (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(GSettings) state = window_state ();
-  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
-  g_autoptr(GError) error = NULL;
   MessagerieWindow *second;
 
   if (state == NULL)
@@ -757,8 +777,7 @@ test_mode_remembered (Fixture       *f,
   g_assert_cmpstr (g_settings_get_string (state, "mode"), ==, "expert");
 
   /* A new window opens in the mode the last one was left in. */
-  g_assert_true (messagerie_settings_load_file (settings, f->conf, &error));
-  second = g_object_ref_sink (messagerie_window_new (NULL, settings, f->root));
+  second = g_object_ref_sink (messagerie_window_new (NULL, f->root));
   g_assert_true (gtk_widget_get_visible (messagerie_window_get_row (second, "rewrite_headers")));
   gtk_window_destroy (GTK_WINDOW (second));
   g_object_unref (second);
@@ -928,17 +947,9 @@ test_close_apply (Fixture       *f,
 /* The keyring cases run under tests/test-window-keyring.sh, which starts a
  * private session with a real gnome-keyring holding "demo-keyring" for
  * smtp.ac-test.fr and scribe (MESSAGERIE_TEST_KEYRING=working), or a bus
- * without any Secret Service (MESSAGERIE_TEST_KEYRING=none). */
-static gboolean
-keyring_mode (const char *mode)
-{
-  if (g_strcmp0 (g_getenv ("MESSAGERIE_TEST_KEYRING"), mode) != 0)
-    {
-      g_test_skip ("run by tests/test-window-keyring.sh, with a keyring session of its own");
-      return FALSE;
-    }
-  return TRUE;
-}
+ * without any Secret Service or keyring in another failure mode
+ * (MESSAGERIE_TEST_KEYRING=none, no-bus, never-unlocked, locked); main ()
+ * registers only the cases of that mode. */
 
 static const char *
 password_text (Fixture *f)
@@ -979,9 +990,6 @@ static void
 test_keyring_fill (Fixture       *f,
                    gconstpointer  data)
 {
-  if (!keyring_mode ("working"))
-    return;
-
   wait_keyring (f);
   g_assert_cmpstr (password_text (f), ==, "demo-keyring");
   g_assert_false (caption_shown (f, "password"));
@@ -1004,9 +1012,6 @@ static void
 test_keyring_server_note (Fixture       *f,
                           gconstpointer  data)
 {
-  if (!keyring_mode ("working"))
-    return;
-
   g_autoptr(GError) error = NULL;
 
   wait_keyring (f);
@@ -1041,7 +1046,7 @@ test_keyring_store_and_clear (Fixture       *f,
   g_autofree char *stored = NULL;
   g_autofree char *passwd = NULL;
 
-  if (!keyring_mode ("working") || !helper_available ())
+  if (!helper_available ())
     return;
 
   wait_keyring (f);
@@ -1115,7 +1120,9 @@ test_keyring_failure (Fixture       *f,
         problem = messagerie_keyring_problem_message (keyring_failures[i].problem);
         known_at_lookup = keyring_failures[i].known_at_lookup;
       }
-  if (problem == NULL || !keyring_mode (mode) || !helper_available ())
+  /* tests/test-window-keyring.sh names one of keyring_failures. */
+  g_assert_nonnull (problem);
+  if (!helper_available ())
     return;
 
   /* The server has the demo gateway's password: that is what matters
@@ -1542,27 +1549,11 @@ holds_canary (const char *text,
          contains_nocase (text, length, base64);
 }
 
-/* A label showing the canary, in @widget or below it. */
-static const char *
-label_with_canary (GtkWidget *widget)
+static gboolean
+label_holds_canary (const char *text,
+                    gpointer    data)
 {
-  if (GTK_IS_LABEL (widget))
-    {
-      const char *text = gtk_label_get_label (GTK_LABEL (widget));
-
-      if (text != NULL && holds_canary (text, strlen (text)))
-        return text;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      const char *found = label_with_canary (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return holds_canary (text, strlen (text));
 }
 
 static void
@@ -1572,7 +1563,7 @@ assert_no_label_with_canary (void)
 
   for (GList *l = toplevels; l != NULL; l = l->next)
     {
-      const char *found = label_with_canary (l->data);
+      const char *found = find_label (l->data, FALSE, label_holds_canary, NULL);
 
       if (found != NULL)
         g_error ("a label shows the password: %s", found);
