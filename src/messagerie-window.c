@@ -512,21 +512,6 @@ set_keyring_password (MessagerieWindow *self,
   sync_field (self, find_field (self, "password"));
 }
 
-/* The gateway and login a password belongs to, when one is needed. */
-static gboolean
-relay_login (MessagerieSettings  *settings,
-             const char         **host,
-             const char         **user)
-{
-  if (!messagerie_settings_get_boolean (settings, "relay_enabled")
-      || !messagerie_settings_get_boolean (settings, "relay_auth"))
-    return FALSE;
-
-  *host = messagerie_settings_get (settings, "relay_host");
-  *user = messagerie_settings_get (settings, "relay_user");
-  return **host != '\0' && **user != '\0';
-}
-
 /* Whether the server holds a password for @host and @user: the helper
  * says so in a file anyone may read, as passwd.client is root's and
  * Debian-exim's only. */
@@ -553,7 +538,8 @@ note_no_keyring_password (MessagerieWindow *self)
 {
   const char *host, *user;
 
-  if (relay_login (self->settings, &host, &user) && server_has_password (self, host, user))
+  if (messagerie_settings_get_relay_login (self->settings, &host, &user)
+      && server_has_password (self, host, user))
     set_password_note (self, _("Password stored on the server"));
   else
     set_password_note (self, self->keyring_problem);
@@ -612,7 +598,7 @@ start_keyring_lookup (MessagerieWindow *self)
     }
 
   self->keyring_started = TRUE;
-  if (!relay_login (self->settings, &host, &user))
+  if (!messagerie_settings_get_relay_login (self->settings, &host, &user))
     {
       set_keyring_password (self, NULL);
       set_password_note (self, NULL);
@@ -707,7 +693,7 @@ update_keyring (MessagerieWindow   *self,
 {
   const char *host, *user;
 
-  if (relay_login (self->settings, &host, &user))
+  if (messagerie_settings_get_relay_login (self->settings, &host, &user))
     {
       if (sent != NULL)
         {
@@ -722,45 +708,9 @@ update_keyring (MessagerieWindow   *self,
       return;
     }
 
-  if (relay_login (before, &host, &user) && !self->keyring_unusable)
+  if (messagerie_settings_get_relay_login (before, &host, &user) && !self->keyring_unusable)
     messagerie_keyring_clear_async (host, user, NULL, on_keyring_cleared, g_object_ref (self));
   set_keyring_password (self, NULL);
-}
-
-/* The settings as the helper reads them: the file, and the password in a
- * [secret] group only when one was typed. The bytes wipe themselves. */
-static void
-wipe_and_free (gpointer data)
-{
-  explicit_bzero (data, strlen (data));
-  g_free (data);
-}
-
-static GBytes *
-helper_input (MessagerieSettings *settings)
-{
-  g_autofree char *data = messagerie_settings_to_data (settings, NULL);
-  const char *password = messagerie_settings_get_password (settings);
-  GString *input = g_string_new (data);
-
-  if (password != NULL)
-    {
-      g_autoptr(GKeyFile) secret = g_key_file_new ();
-      char *group;
-
-      g_key_file_set_string (secret, "secret", "password", password);
-      group = g_key_file_to_data (secret, NULL, NULL);
-      g_string_append_c (input, '\n');
-      g_string_append (input, group);
-      wipe_and_free (group);
-    }
-
-  {
-    gsize length = input->len;
-    char *text = g_string_free (input, FALSE);
-
-    return g_bytes_new_with_free_func (text, length, wipe_and_free, text);
-  }
 }
 
 /* The settings file of the window's root. */
@@ -997,7 +947,8 @@ apply_activated (GSimpleAction *action,
     }
 
   messagerie_settings_normalize (self->settings);
-  input = helper_input (self->settings);
+  /* The password goes only when one was typed. */
+  input = messagerie_settings_to_input (self->settings);
 
   gtk_label_set_text (self->progress_label, _("Applying the changes…"));
   set_busy (self, TRUE);

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "../src/helper/messagerie-helper-codes.h"
+#include "test-util.h"
 
 #define PASSWORD "Test-Passw0rd-9f3c"
 #define BACKUPS_DIR "var/backups/messagerie"
@@ -37,204 +38,27 @@
  * Running the helper
  * ------------------------------------------------------------------------ */
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
+/* Runs the helper (helper_runv) with the arguments that follow, up to NULL.
+ * The password is never printed, whatever happens; render alone shows
+ * what would be written, passwd.client included. */
 static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static GBytes *
-read_all (GInputStream *stream)
-{
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_splice (memory, stream,
-                          G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                          NULL, &error);
-  g_assert_no_error (error);
-  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
-}
-
-static char *
-bytes_to_string (GBytes *bytes)
-{
-  gsize size = g_bytes_get_size (bytes);
-
-  /* An empty GBytes has no data pointer. */
-  return g_strndup (size ? g_bytes_get_data (bytes, NULL) : "", size);
-}
-
-/* The helper's environment: the C locale, no PKEXEC_UID and no test hook
- * unless @env_extra (NAME, VALUE, …) sets them. */
-static char **
-helper_environment (const char *const *env_extra)
-{
-  char **env = g_get_environ ();
-
-  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
-  env = g_environ_unsetenv (env, "PKEXEC_UID");
-  env = g_environ_unsetenv (env, "MESSAGERIE_HELPER_TEST_STOP");
-  for (guint i = 0; env_extra && env_extra[i]; i += 2)
-    env = g_environ_setenv (env, env_extra[i], env_extra[i + 1], TRUE);
-  return env;
-}
-
-static const char *
-helper_path (void)
-{
-  const char *helper = g_getenv ("MESSAGERIE_HELPER");
-
-  g_assert_nonnull (helper);
-  return helper;
-}
-
-static void
-run_helperv (Run               *run,
-             const char        *input,
-             const char *const *env_extra,
-             GPtrArray         *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = helper_environment (env_extra);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_ptr_array_add (argv, (gpointer) helper_path ());
-  for (guint i = 0; i < args->len; i++)
-    g_ptr_array_add (argv, g_ptr_array_index (args, i));
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_environ (launcher, env);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  /* A refused run does not read its input: a closed pipe is not a failure.
-   * The helper reads everything before it writes, and its output is far
-   * below a pipe's buffer, so this cannot deadlock. */
-  {
-    GOutputStream *stdin_pipe = g_subprocess_get_stdin_pipe (process);
-    g_autoptr(GError) write_error = NULL;
-
-    if (input != NULL &&
-        !g_output_stream_write_all (stdin_pipe, input, strlen (input), NULL, NULL, &write_error))
-      g_assert_error (write_error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
-    g_output_stream_close (stdin_pipe, NULL, NULL);
-  }
-  out = read_all (g_subprocess_get_stdout_pipe (process));
-  err = read_all (g_subprocess_get_stderr_pipe (process));
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-
-  /* Whatever happens, the helper exits, and never with pkexec's codes. */
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  g_assert_cmpint (run->status, !=, 126);
-  g_assert_cmpint (run->status, !=, 127);
-  run->out = bytes_to_string (out);
-  run->err = bytes_to_string (err);
-
-  /* The password is never printed, whatever happens; render alone shows
-   * what would be written, passwd.client included. */
-  if (!g_ptr_array_find_with_equal_func (args, "render", g_str_equal, NULL))
-    g_assert_null (strstr (run->out, PASSWORD));
-  g_assert_null (strstr (run->err, PASSWORD));
-}
-
-/* Runs the helper with the arguments that follow, up to NULL. */
-static void
-run_helper (Run               *run,
+run_helper (HelperRun         *run,
             const char        *input,
             const char *const *env_extra,
             ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  const char *arg;
+  g_autoptr(GPtrArray) args = NULL;
   va_list ap;
 
   va_start (ap, env_extra);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
+  args = helper_args (ap);
   va_end (ap);
 
-  run_helperv (run, input, env_extra, args);
-}
+  helper_runv (run, input, -1, env_extra, (const char *const *) args->pdata);
 
-/* The last line of standard output is the result line: "result", @result,
- * a message; and the exit status goes with it. */
-static void
-assert_result (Run        *run,
-               int         status,
-               const char *result)
-{
-  g_autofree char *prefix = g_strdup_printf ("result\t%s\t", result);
-  g_auto(GStrv) lines = NULL;
-  guint n;
-
-  if (run->status != status || !g_str_has_suffix (run->out, "\n"))
-    g_error ("exit status %d (expected %d); output:\n%s\nerrors:\n%s",
-             run->status, status, run->out, run->err);
-
-  lines = g_strsplit (run->out, "\n", -1);
-  n = g_strv_length (lines);
-  g_assert_cmpuint (n, >=, 2);
-  if (!g_str_has_prefix (lines[n - 2], prefix))
-    g_error ("last line “%s”, expected “%s…”; output:\n%s", lines[n - 2], prefix, run->out);
-  {
-    g_auto(GStrv) fields = g_strsplit (lines[n - 2], "\t", -1);
-
-    g_assert_cmpuint (g_strv_length (fields), ==, 3);
-  }
-  for (guint i = 0; i + 2 < n; i++)
-    g_assert_false (g_str_has_prefix (lines[i], "result\t"));
-}
-
-static gboolean
-has_line_prefix (const char *text,
-                 const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (guint i = 0; lines[i]; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-has_line (const char *text,
-          const char *line)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  return g_strv_contains ((const char *const *) lines, line);
-}
-
-static guint
-count_line_prefix (const char *text,
-                   const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint count = 0;
-
-  for (guint i = 0; lines[i]; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      count++;
-  return count;
+  if (!g_strv_contains ((const char *const *) args->pdata, "render"))
+    g_assert_null (strstr (run->out, PASSWORD));
+  g_assert_null (strstr (run->err, PASSWORD));
 }
 
 /* The step ids of @out, space-separated. */
@@ -268,25 +92,17 @@ demo_dir (void)
   return g_test_build_filename (G_TEST_DIST, "..", "data", "demo", "scribe", NULL);
 }
 
-static gboolean
-run_command (const char *const  *argv,
-             char              **err)
-{
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, err, &status, &error);
-  g_assert_no_error (error);
-  return g_spawn_check_wait_status (status, NULL);
-}
-
 static void
 run_checked (const char *const *argv)
 {
+  g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
+  int status;
 
-  if (!run_command (argv, &err))
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
     g_error ("%s failed: %s", argv[0], err);
 }
 
@@ -297,45 +113,42 @@ make_root (void)
   g_autoptr(GError) error = NULL;
   char *root = g_dir_make_tmp ("messagerie-apply-XXXXXX", &error);
   g_autofree char *etc = g_build_filename (root, "etc", NULL);
+  g_autofree char *exim = g_build_filename (etc, "exim4", NULL);
   g_autofree char *demo = demo_dir ();
-  g_autofree char *demo_etc = g_build_filename (demo, "etc", ".", NULL);
+  g_autofree char *demo_etc = g_build_filename (demo, "etc", NULL);
+  g_autoptr(GFile) system_exim_dir = g_file_new_for_path ("/etc/exim4");
+  g_autoptr(GFile) exim_dir = g_file_new_for_path (exim);
+  g_autoptr(GFile) demo_etc_dir = g_file_new_for_path (demo_etc);
+  g_autoptr(GFile) etc_dir = g_file_new_for_path (etc);
 
   g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir (etc, 0755), ==, 0);
 
-  {
-    const char *copy_exim[] = { "cp", "-a", "/etc/exim4", etc, NULL };
-    const char *copy_demo[] = { "cp", "-a", demo_etc, etc, NULL };
-
-    g_autofree char *err = NULL;
-
-    if (!g_file_test ("/etc/exim4/exim4.conf.template", G_FILE_TEST_EXISTS))
-      g_error ("/etc/exim4 has no exim4.conf.template: install exim4-config");
-    /* Not as root, the machine's passwd.client cannot be read; the demo's
-     * replaces it anyway. */
-    if (!run_command (copy_exim, &err) && geteuid () == 0)
-      g_error ("cp failed: %s", err);
-    run_checked (copy_demo);
-  }
-
+  if (!g_file_test ("/etc/exim4/exim4.conf.template", G_FILE_TEST_EXISTS))
+    g_error ("/etc/exim4 has no exim4.conf.template: install exim4-config");
   if (!g_file_test ("/etc/exim4/exim4.conf.localmacros", G_FILE_TEST_EXISTS))
     g_error ("/etc/exim4/exim4.conf.localmacros is missing: without it update-exim4.conf -d "
              "ignores a test root's macros (build-aux/dev creates an empty one)");
 
+  /* Not as root, the machine's passwd.client cannot be read: copy_tree
+   * leaves it out, and the demo's takes its place. */
+  copy_tree (system_exim_dir, exim_dir);
+  copy_tree (demo_etc_dir, etc_dir);
+
   return root;
 }
 
-static void
-remove_root (const char *root)
+/* The demo's settings file, comments included. */
+static GKeyFile *
+demo_settings (void)
 {
-  const char *argv[] = { "rm", "-rf", root, NULL };
+  GKeyFile *keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = demo_dir ();
+  g_autofree char *path = g_build_filename (demo, "etc", "messagerie", "messagerie.conf", NULL);
 
-  if (g_getenv ("MESSAGERIE_KEEP_TMP") != NULL)
-    {
-      g_test_message ("kept %s", root);
-      return;
-    }
-  run_checked (argv);
+  g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, &error);
+  g_assert_no_error (error);
+  return keyfile;
 }
 
 /* The demo's settings with the [messagerie] keys and values that follow
@@ -344,44 +157,24 @@ static char *
 settings_input (const char *first_key,
                 ...)
 {
-  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo = demo_dir ();
-  g_autofree char *path = g_build_filename (demo, "etc", "messagerie", "messagerie.conf", NULL);
-  g_autofree char *data = NULL;
+  g_autoptr(GKeyFile) keyfile = demo_settings ();
   const char *key;
   va_list ap;
-
-  g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, &error);
-  g_assert_no_error (error);
 
   va_start (ap, first_key);
   for (key = first_key; key != NULL; key = va_arg (ap, const char *))
     g_key_file_set_value (keyfile, "messagerie", key, va_arg (ap, const char *));
   va_end (ap);
 
-  data = g_key_file_to_data (keyfile, NULL, NULL);
-  return g_strconcat (data, "\n[secret]\npassword=" PASSWORD "\n", NULL);
-}
-
-static char *
-root_file (const char *root,
-           const char *path)
-{
-  g_autofree char *full = g_build_filename (root, path, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (full, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
+  g_key_file_set_string (keyfile, "secret", "password", PASSWORD);
+  return g_key_file_to_data (keyfile, NULL, NULL);
 }
 
 static void
 apply_ok (const char *root,
           const char *input)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
 
   run_helper (&run, input, NULL, "--root", root, "apply", NULL);
   assert_result (&run, MESSAGERIE_EXIT_OK, "ok");
@@ -392,22 +185,13 @@ static GHashTable *
 render_files (const char *root,
               const char *input)
 {
-  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(Run) run = { 0 };
-  g_auto(GStrv) parts = NULL;
+  g_auto(HelperRun) run = { 0 };
+  GHashTable *files;
 
   run_helper (&run, input, NULL, "--root", root, "render", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
 
-  parts = g_strsplit (run.out, "==> ", -1);
-  g_assert_cmpstr (parts[0], ==, "");
-  for (guint i = 1; parts[i]; i++)
-    {
-      const char *end = strstr (parts[i], " <==\n");
-
-      g_assert_nonnull (end);
-      g_hash_table_insert (files, g_strndup (parts[i], end - parts[i]), g_strdup (end + 5));
-    }
+  files = parse_render (run.out);
   g_assert_cmpuint (g_hash_table_size (files), >=, 7);
   return files;
 }
@@ -518,12 +302,19 @@ new_backup (GPtrArray *before,
  * Snapshots of a whole root
  * ------------------------------------------------------------------------ */
 
-/* Relative path → what it is: type, mode, owner and, for a file, its bytes.
- * The backups and the lock are the transaction's own business. */
+typedef gboolean (*EntryFunc) (const char        *relative,
+                               const char        *full,
+                               const struct stat *st,
+                               gpointer           data);
+
+/* Calls @func on everything under @root, a folder before what it holds,
+ * with its path relative to @root; links are not followed, and a folder
+ * for which @func returns FALSE is not entered. */
 static void
-snapshot_into (GHashTable *snapshot,
-               const char *root,
-               const char *relative)
+walk_root (const char *root,
+           const char *relative,
+           EntryFunc   func,
+           gpointer    data)
 {
   g_autofree char *path = relative ? g_build_filename (root, relative, NULL) : g_strdup (root);
   g_autoptr(GError) error = NULL;
@@ -531,48 +322,73 @@ snapshot_into (GHashTable *snapshot,
   const char *name;
 
   g_assert_no_error (error);
-
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *rel = relative ? g_build_filename (relative, name, NULL) : g_strdup (name);
       g_autofree char *full = g_build_filename (root, rel, NULL);
-      GString *what = g_string_new (NULL);
       struct stat st;
 
-      if (g_str_equal (rel, BACKUPS_DIR) || g_str_equal (rel, STATE_DIR))
-        {
-          g_string_free (what, TRUE);
-          continue;
-        }
-
       g_assert_cmpint (lstat (full, &st), ==, 0);
-      g_string_append_printf (what, "%c %04o %u:%u",
-                              S_ISDIR (st.st_mode) ? 'd' : S_ISREG (st.st_mode) ? 'f' :
-                              S_ISLNK (st.st_mode) ? 'l' : 'o',
-                              (guint) (st.st_mode & 07777), (guint) st.st_uid, (guint) st.st_gid);
-
-      if (S_ISREG (st.st_mode))
-        {
-          g_autofree char *contents = NULL;
-          gsize length;
-
-          g_file_get_contents (full, &contents, &length, &error);
-          g_assert_no_error (error);
-          g_string_append_c (what, '\n');
-          g_string_append_len (what, contents, length);
-        }
-      else if (S_ISLNK (st.st_mode))
-        {
-          g_autofree char *target = g_file_read_link (full, NULL);
-
-          g_string_append_printf (what, " -> %s", target);
-        }
-
-      g_hash_table_insert (snapshot, g_strdup (rel), g_string_free_to_bytes (what));
-
-      if (S_ISDIR (st.st_mode))
-        snapshot_into (snapshot, root, rel);
+      if (func (rel, full, &st, data) && S_ISDIR (st.st_mode))
+        walk_root (root, rel, func, data);
     }
+}
+
+/* What a file holds, or where a link points; NULL for anything else. */
+static char *
+entry_contents (const char        *full,
+                const struct stat *st,
+                gsize             *length)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  *length = 0;
+  if (S_ISREG (st->st_mode))
+    {
+      g_file_get_contents (full, &contents, length, &error);
+      g_assert_no_error (error);
+    }
+  else if (S_ISLNK (st->st_mode))
+    {
+      contents = g_file_read_link (full, NULL);
+      *length = contents ? strlen (contents) : 0;
+    }
+  return contents;
+}
+
+/* Relative path → what it is: type, mode, owner and, for a file, its bytes.
+ * The backups and the lock are the transaction's own business. */
+static gboolean
+add_to_snapshot (const char        *relative,
+                 const char        *full,
+                 const struct stat *st,
+                 gpointer           snapshot)
+{
+  g_autofree char *contents = NULL;
+  GString *what;
+  gsize length;
+
+  if (g_str_equal (relative, BACKUPS_DIR) || g_str_equal (relative, STATE_DIR))
+    return FALSE;
+
+  what = g_string_new (NULL);
+  g_string_append_printf (what, "%c %04o %u:%u",
+                          S_ISDIR (st->st_mode) ? 'd' : S_ISREG (st->st_mode) ? 'f' :
+                          S_ISLNK (st->st_mode) ? 'l' : 'o',
+                          (guint) (st->st_mode & 07777), (guint) st->st_uid, (guint) st->st_gid);
+
+  contents = entry_contents (full, st, &length);
+  if (S_ISREG (st->st_mode))
+    {
+      g_string_append_c (what, '\n');
+      g_string_append_len (what, contents, length);
+    }
+  else if (S_ISLNK (st->st_mode))
+    g_string_append_printf (what, " -> %s", contents);
+
+  g_hash_table_insert (snapshot, g_strdup (relative), g_string_free_to_bytes (what));
+  return TRUE;
 }
 
 static GHashTable *
@@ -581,7 +397,7 @@ snapshot (const char *root)
   GHashTable *snapshot = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) g_bytes_unref);
 
-  snapshot_into (snapshot, root, NULL);
+  walk_root (root, NULL, add_to_snapshot, snapshot);
   return snapshot;
 }
 
@@ -720,7 +536,7 @@ test_apply_writes (void)
   g_autoptr(GHashTable) inodes = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) backups = NULL;
   g_autofree char *steps = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   GHashTableIter iter;
   gpointer path;
 
@@ -812,12 +628,12 @@ test_apply_writes (void)
     g_file_get_contents (manifest, &contents, NULL, NULL);
     g_assert_nonnull (contents);
     g_assert_nonnull (strstr (contents, "\t/etc/exim4/passwd.client\n"));
-    g_assert_true (has_line_prefix (contents, "present\t"));
+    assert_has_line_prefix (contents, "present\t");
     g_assert_nonnull (strstr (contents, "absent\t-\t-\t-\t/etc/dovecot/conf.d/99-messagerie.conf\n"));
     g_assert_nonnull (strstr (contents, "\t/var/lib/exim4/config.autogenerated\n"));
   }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -829,7 +645,7 @@ test_apply_unchanged (void)
   g_autoptr(GHashTable) after = NULL;
   g_autoptr(GPtrArray) backups = NULL;
   g_autofree char *steps = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
 
   apply_ok (root, input);
   before = snapshot (root);
@@ -844,7 +660,7 @@ test_apply_unchanged (void)
   backups = backup_dirs (root);
   g_assert_cmpuint (backups->len, ==, 1);
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -853,7 +669,7 @@ test_backups_pruned (void)
   g_autofree char *root = make_root ();
   g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) left = NULL;
-  g_auto(Run) list = { 0 };
+  g_auto(HelperRun) list = { 0 };
   g_auto(GStrv) lines = NULL;
 
   for (guint i = 0; i < 12; i++)
@@ -898,7 +714,7 @@ test_backups_pruned (void)
       g_assert_cmpstr (fields[2], ==, "2");
     }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -930,15 +746,15 @@ test_restore (void)
 
   /* The newest backup: what the second apply replaced. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
     g_autoptr(GHashTable) now = NULL;
 
     run_helper (&run, NULL, NULL, "--root", root, "restore", NULL);
     assert_result (&run, MESSAGERIE_EXIT_OK, "ok");
-    g_assert_true (has_line (run.out, "restored\t/etc/messagerie/messagerie.conf"));
-    g_assert_true (has_line (run.out, "restored\t/etc/aliases"));
-    g_assert_true (has_line (run.out, "restored\t/etc/exim4/exim4.conf.localmacros"));
-    g_assert_true (has_line (run.out, "restored\t/etc/dovecot/conf.d/99-messagerie.conf"));
+    assert_has_line (run.out, "restored\t/etc/messagerie/messagerie.conf");
+    assert_has_line (run.out, "restored\t/etc/aliases");
+    assert_has_line (run.out, "restored\t/etc/exim4/exim4.conf.localmacros");
+    assert_has_line (run.out, "restored\t/etc/dovecot/conf.d/99-messagerie.conf");
 
     now = snapshot (root);
     assert_same_tree (state1, now);
@@ -950,7 +766,7 @@ test_restore (void)
   undo = new_backup (backups2, backups3);
 
   {
-    g_auto(Run) list = { 0 };
+    g_auto(HelperRun) list = { 0 };
     g_auto(GStrv) lines = NULL;
 
     run_helper (&list, NULL, NULL, "--root", root, "backups", NULL);
@@ -962,7 +778,7 @@ test_restore (void)
 
   /* Restoring that one undoes the restore. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
     g_autoptr(GHashTable) now = NULL;
 
     run_helper (&run, NULL, NULL, "--root", root, "restore", undo, NULL);
@@ -975,7 +791,7 @@ test_restore (void)
    * removed. Only exim's generated configuration stays, made anew from
    * the files put back. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
     g_autoptr(GHashTable) now = NULL;
     g_autofree char *dovecot = g_build_filename (root, "etc/dovecot/conf.d/99-messagerie.conf", NULL);
 
@@ -991,9 +807,9 @@ test_restore (void)
 
   /* Names that are not a backup's, and one that does not exist. */
   {
-    g_auto(Run) bad = { 0 };
-    g_auto(Run) slash = { 0 };
-    g_auto(Run) missing = { 0 };
+    g_auto(HelperRun) bad = { 0 };
+    g_auto(HelperRun) slash = { 0 };
+    g_auto(HelperRun) missing = { 0 };
     g_autoptr(GHashTable) before = snapshot (root);
     g_autoptr(GHashTable) after = NULL;
 
@@ -1003,13 +819,13 @@ test_restore (void)
     assert_result (&slash, MESSAGERIE_EXIT_USAGE, "usage");
     run_helper (&missing, NULL, NULL, "--root", root, "restore", "2001-01-01T00-00-00", NULL);
     assert_result (&missing, MESSAGERIE_EXIT_FAILED, "failed");
-    g_assert_true (has_line_prefix (missing.out, "failed\tread\t-\t"));
+    assert_has_line_prefix (missing.out, "failed\tread\t-\t");
 
     after = snapshot (root);
     assert_same_tree (before, after);
   }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -1021,11 +837,11 @@ test_fault_invalid (void)
   g_autoptr(GHashTable) before = snapshot (root);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *steps = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
 
   run_helper (&run, input, NULL, "--root", root, "apply", NULL);
   assert_result (&run, MESSAGERIE_EXIT_INVALID, "invalid");
-  g_assert_true (has_line_prefix (run.out, "error\tmail_domain\tE1\t"));
+  assert_has_line_prefix (run.out, "error\tmail_domain\tE1\t");
   steps = steps_of (run.out);
   g_assert_cmpstr (steps, ==, "read validate");
 
@@ -1034,7 +850,7 @@ test_fault_invalid (void)
   assert_same_tree (before, after);
   g_assert_false (g_file_test (var, G_FILE_TEST_EXISTS));
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -1050,7 +866,7 @@ test_fault_check (void)
   g_autoptr(GHashTable) expected = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *steps = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   guint changes;
 
   g_file_set_contents (macros, BOGUS_LINE "\n", -1, &error);
@@ -1062,14 +878,14 @@ test_fault_check (void)
 
   run_helper (&run, input, NULL, "--root", root, "apply", NULL);
   assert_result (&run, MESSAGERIE_EXIT_FAILED, "failed");
-  g_assert_true (has_line_prefix (run.out, "failed\tcheck\t-\texim refuses the new configuration: "));
+  assert_has_line_prefix (run.out, "failed\tcheck\t-\texim refuses the new configuration: ");
   /* exim's own words, and the line at fault. */
   g_assert_nonnull (strstr (run.out, "main option \"messagerie_test_bogus_option\" unknown"));
   g_assert_nonnull (strstr (run.out, "“" BOGUS_LINE "”"));
   steps = steps_of (run.out);
   g_assert_cmpstr (steps, ==, "read validate lock render backup write check rollback");
   /* Every file was written before the check, and put back. */
-  g_assert_cmpuint (count_line_prefix (run.out, "restored\t"), ==, changes);
+  g_assert_cmpuint (test_count_lines (run.out, "restored\t", TRUE), ==, changes);
 
   after = snapshot (root);
   assert_same_tree (before, after);
@@ -1077,7 +893,7 @@ test_fault_check (void)
   backups = backup_dirs (root);
   g_assert_cmpuint (backups->len, ==, 0);
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -1091,7 +907,7 @@ test_fault_write (void)
   g_autoptr(GHashTable) expected = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *steps = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   guint changes;
 
   /* A file where the folder of the last file written should be: a fault
@@ -1104,18 +920,18 @@ test_fault_write (void)
 
   run_helper (&run, input, NULL, "--root", root, "apply", NULL);
   assert_result (&run, MESSAGERIE_EXIT_FAILED, "failed");
-  g_assert_true (has_line_prefix (run.out, "failed\twrite\t-\t"));
+  assert_has_line_prefix (run.out, "failed\twrite\t-\t");
   g_assert_nonnull (strstr (run.out, "/etc/dovecot"));
   steps = steps_of (run.out);
   g_assert_cmpstr (steps, ==, "read validate lock render backup write rollback");
   /* The files written before it were put back. */
-  g_assert_cmpuint (count_line_prefix (run.out, "restored\t"), ==, changes - 1);
+  g_assert_cmpuint (test_count_lines (run.out, "restored\t", TRUE), ==, changes - 1);
   g_assert_cmpuint (changes - 1, >=, 6);
 
   after = snapshot (root);
   assert_same_tree (before, after);
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -1140,7 +956,7 @@ test_fault_symlink (void)
       g_autoptr(GHashTable) before = NULL;
       g_autoptr(GHashTable) after = NULL;
       g_autofree char *steps = NULL;
-      g_auto(Run) run = { 0 };
+      g_auto(HelperRun) run = { 0 };
 
       if (i == 1)
         {
@@ -1152,8 +968,8 @@ test_fault_symlink (void)
 
       run_helper (&run, input, NULL, "--root", root, "apply", NULL);
       assert_result (&run, MESSAGERIE_EXIT_FAILED, "failed");
-      g_assert_true (has_line_prefix (run.out, i == 0 ? "failed\trender\t-\t/etc/aliases is a symbolic link"
-                                                      : "failed\trender\t-\t/etc/dovecot is a symbolic link"));
+      assert_has_line_prefix (run.out, i == 0 ? "failed\trender\t-\t/etc/aliases is a symbolic link"
+                                              : "failed\trender\t-\t/etc/dovecot is a symbolic link");
       steps = steps_of (run.out);
       g_assert_cmpstr (steps, ==, "read validate lock render");
 
@@ -1168,7 +984,7 @@ test_fault_symlink (void)
     g_assert_null (g_dir_read_name (dir));
   }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 /* The settings of the kill tests: before, and what the killed apply
@@ -1223,7 +1039,7 @@ test_fault_kill (void)
 
   /* The next apply puts the old files back first, then applies. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
     g_autofree char *steps = NULL;
 
     run_helper (&run, new_input, NULL, "--root", root, "apply", NULL);
@@ -1231,7 +1047,7 @@ test_fault_kill (void)
     steps = steps_of (run.out);
     g_assert_cmpstr (steps, ==, "read validate lock recover render backup write check "
                                 "update reload services commit");
-    g_assert_cmpuint (count_line_prefix (run.out, "restored\t"), ==, 2);
+    g_assert_cmpuint (test_count_lines (run.out, "restored\t", TRUE), ==, 2);
   }
 
   assert_files_are (root, expected);
@@ -1240,13 +1056,13 @@ test_fault_kill (void)
 
   /* Consistent: nothing is left to write. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
 
     run_helper (&run, new_input, NULL, "--root", root, "apply", NULL);
     assert_result (&run, MESSAGERIE_EXIT_OK, "unchanged");
   }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -1264,7 +1080,7 @@ test_fault_kill_recover (void)
 
   /* recover alone: all old. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
     g_autoptr(GHashTable) now = NULL;
 
     stopped = start_stopped (root, new_input, 2);
@@ -1272,9 +1088,9 @@ test_fault_kill_recover (void)
 
     run_helper (&run, NULL, NULL, "--root", root, "recover", NULL);
     assert_result (&run, MESSAGERIE_EXIT_OK, "ok");
-    g_assert_true (has_line_prefix (run.out, "step\trecover\t"));
-    g_assert_true (has_line (run.out, "restored\t/etc/messagerie/messagerie.conf"));
-    g_assert_true (has_line (run.out, "restored\t/etc/exim4/update-exim4.conf.conf"));
+    assert_has_line_prefix (run.out, "step\trecover\t");
+    assert_has_line (run.out, "restored\t/etc/messagerie/messagerie.conf");
+    assert_has_line (run.out, "restored\t/etc/exim4/update-exim4.conf.conf");
 
     now = snapshot (root);
     assert_same_tree (old_state, now);
@@ -1283,7 +1099,7 @@ test_fault_kill_recover (void)
   /* An apply of the old settings after a kill: the recovery alone, then
    * nothing to do. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
     g_autoptr(GHashTable) now = NULL;
     g_autofree char *steps = NULL;
 
@@ -1294,7 +1110,7 @@ test_fault_kill_recover (void)
     assert_result (&run, MESSAGERIE_EXIT_OK, "unchanged");
     steps = steps_of (run.out);
     g_assert_cmpstr (steps, ==, "read validate lock recover render");
-    g_assert_cmpuint (count_line_prefix (run.out, "restored\t"), ==, 4);
+    g_assert_cmpuint (test_count_lines (run.out, "restored\t", TRUE), ==, 4);
 
     now = snapshot (root);
     assert_same_tree (old_state, now);
@@ -1302,7 +1118,7 @@ test_fault_kill_recover (void)
 
   /* Nothing to recover any more; the killed runs' backups are gone. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
 
     run_helper (&run, NULL, NULL, "--root", root, "recover", NULL);
     assert_result (&run, MESSAGERIE_EXIT_OK, "unchanged");
@@ -1310,7 +1126,7 @@ test_fault_kill_recover (void)
   backups = backup_dirs (root);
   g_assert_cmpuint (backups->len, ==, 1);
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -1322,7 +1138,7 @@ test_busy (void)
   g_autoptr(GHashTable) held = NULL;
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *out = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   Stopped stopped;
   int status;
 
@@ -1345,7 +1161,7 @@ test_busy (void)
   g_assert_cmpint (WEXITSTATUS (status), ==, MESSAGERIE_EXIT_OK);
   g_assert_true (g_str_has_suffix (out, "\n") && strstr (out, "\nresult\tok\t") != NULL);
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -1365,8 +1181,8 @@ test_refused (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
     {
-      g_auto(Run) system = { 0 };
-      g_auto(Run) root_under_pkexec = { 0 };
+      g_auto(HelperRun) system = { 0 };
+      g_auto(HelperRun) root_under_pkexec = { 0 };
 
       /* Neither pkexec nor a test root: refused before anything is read. */
       run_helper (&system, invalid, NULL, verbs[i][0], verbs[i][1], NULL);
@@ -1381,8 +1197,8 @@ test_refused (void)
 
   /* Mistakes on the command line still end with a result line. */
   {
-    g_auto(Run) timeout = { 0 };
-    g_auto(Run) extra = { 0 };
+    g_auto(HelperRun) timeout = { 0 };
+    g_auto(HelperRun) extra = { 0 };
 
     run_helper (&timeout, input, NULL, "--root", root, "--lock-timeout", "soon", "apply", NULL);
     assert_result (&timeout, MESSAGERIE_EXIT_USAGE, "usage");
@@ -1392,7 +1208,7 @@ test_refused (void)
 
   /* Not a settings file. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
 
     run_helper (&run, "mail_domain=x\n", NULL, "--root", root, "apply", NULL);
     assert_result (&run, MESSAGERIE_EXIT_BAD_INPUT, "input");
@@ -1401,7 +1217,7 @@ test_refused (void)
   after = snapshot (root);
   assert_same_tree (before, after);
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 /* ------------------------------------------------------------------------
@@ -1415,67 +1231,8 @@ test_refused (void)
 #define OTHER_CANARY       "Other-Canary-51d0:^ ü"
 #define OTHER_CANARY_ASCII "Other-Canary-51d0"
 
-typedef struct {
-  const char *password;
-  /* Its first ASCII characters: found whatever the encoding or the
-   * escaping of the rest. */
-  const char *ascii;
-} Canary;
-
 static const Canary canary = { CANARY, CANARY_ASCII };
 static const Canary other_canary = { OTHER_CANARY, OTHER_CANARY_ASCII };
-
-/* Whether @data (any bytes, NULs included) holds the @n bytes of @needle. */
-static gboolean
-contains_bytes (const char *data,
-                gsize       length,
-                const char *needle,
-                gsize       n)
-{
-  for (gsize i = 0; n <= length && i <= length - n; i++)
-    if (memcmp (data + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The same, with ASCII letters compared regardless of case. */
-static gboolean
-contains_ascii_nocase (const char *data,
-                       gsize       length,
-                       const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n <= length && i <= length - n; i++)
-    if (g_ascii_strncasecmp (data + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The form of @c that @data (any bytes, NULs included) holds, or NULL:
- * as it is; its ASCII part in any case, so also escaped, quoted or in
- * another encoding; in base64; in hexadecimal. */
-static const char *
-leak_form (const char   *data,
-           gsize         length,
-           const Canary *c)
-{
-  g_autofree char *base64 = g_base64_encode ((const guchar *) c->password, strlen (c->password));
-  g_autoptr(GString) hex = g_string_new (NULL);
-
-  for (const char *p = c->password; *p; p++)
-    g_string_append_printf (hex, "%02x", (guchar) *p);
-
-  if (contains_bytes (data, length, c->password, strlen (c->password)))
-    return "as it is";
-  if (contains_ascii_nocase (data, length, c->ascii))
-    return "its ASCII part";
-  if (contains_bytes (data, length, base64, strlen (base64)))
-    return "in base64";
-  if (contains_ascii_nocase (data, length, hex->str))
-    return "in hexadecimal";
-  return NULL;
-}
 
 static void
 assert_no_leak (const char   *what,
@@ -1493,13 +1250,8 @@ assert_no_leak (const char   *what,
 static char *
 settings_with_password (const char *password)
 {
-  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo = demo_dir ();
-  g_autofree char *path = g_build_filename (demo, "etc", "messagerie", "messagerie.conf", NULL);
+  g_autoptr(GKeyFile) keyfile = demo_settings ();
 
-  g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, &error);
-  g_assert_no_error (error);
   g_key_file_set_string (keyfile, "secret", "password", password);
   return g_key_file_to_data (keyfile, NULL, NULL);
 }
@@ -1604,47 +1356,37 @@ assert_process_clean (GPid          pid,
   return readable;
 }
 
-/* The files under @root (relative paths) whose bytes, name or link
- * target hold a form of @c. */
-static void
-files_holding_into (GPtrArray    *found,
-                    const char   *root,
-                    const char   *relative,
-                    const Canary *c)
+typedef struct {
+  const Canary *canary;
+  /* Relative paths. */
+  GPtrArray    *found;
+} LeakSearch;
+
+/* Whether the bytes, the name or the link target of an entry hold a form
+ * of the canary. */
+static gboolean
+find_leak (const char        *relative,
+           const char        *full,
+           const struct stat *st,
+           gpointer           data)
 {
-  g_autofree char *path = relative ? g_build_filename (root, relative, NULL) : g_strdup (root);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = g_dir_open (path, 0, &error);
-  const char *name;
+  LeakSearch *search = data;
+  const char *name = strrchr (relative, '/') ? strrchr (relative, '/') + 1 : relative;
+  gsize length;
+  g_autofree char *contents = entry_contents (full, st, &length);
 
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *rel = relative ? g_build_filename (relative, name, NULL) : g_strdup (name);
-      g_autofree char *full = g_build_filename (root, rel, NULL);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-      struct stat st;
+  if (leak_form (name, strlen (name), search->canary) != NULL ||
+      (contents != NULL && leak_form (contents, length, search->canary) != NULL))
+    g_ptr_array_add (search->found, g_strdup (relative));
+  return TRUE;
+}
 
-      g_assert_cmpint (lstat (full, &st), ==, 0);
-      if (S_ISREG (st.st_mode))
-        {
-          g_file_get_contents (full, &contents, &length, &error);
-          g_assert_no_error (error);
-        }
-      else if (S_ISLNK (st.st_mode))
-        {
-          contents = g_file_read_link (full, NULL);
-          length = contents ? strlen (contents) : 0;
-        }
-
-      if (leak_form (name, strlen (name), c) != NULL ||
-          (contents != NULL && leak_form (contents, length, c) != NULL))
-        g_ptr_array_add (found, g_strdup (rel));
-
-      if (S_ISDIR (st.st_mode))
-        files_holding_into (found, root, rel, c);
-    }
+/* g_ptr_array_sort () passes pointers to the elements. */
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 static char *
@@ -1652,9 +1394,10 @@ files_holding (const char   *root,
                const Canary *c)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  LeakSearch search = { c, found };
 
-  files_holding_into (found, root, NULL, c);
-  g_ptr_array_sort (found, (GCompareFunc) g_strcmp0);
+  walk_root (root, NULL, find_leak, &search);
+  g_ptr_array_sort (found, compare_paths);
   g_ptr_array_add (found, NULL);
   /* One line each, to compare with g_assert_cmpstr. */
   return g_strjoinv ("\n", (char **) found->pdata);
@@ -1854,7 +1597,7 @@ test_password_never_leaks (void)
       g_assert_cmpint (st.st_uid, ==, 0);
   }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 /* validate and render, which run unprivileged on the administrator's own
@@ -1870,7 +1613,7 @@ test_password_not_printed (void)
   g_autofree char *refused = settings_with_password (CANARY "\t");
 
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
 
     run_helper (&run, input, NULL, "validate", NULL);
     g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
@@ -1880,17 +1623,17 @@ test_password_not_printed (void)
 
   /* A tab: refused with E9, which does not quote it. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
 
     run_helper (&run, refused, NULL, "validate", NULL);
     g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_INVALID);
-    g_assert_true (has_line_prefix (run.out, "error\tpassword\tE9\t"));
+    assert_has_line_prefix (run.out, "error\tpassword\tE9\t");
     assert_no_leak ("validate's standard output", run.out, strlen (run.out), &canary);
     assert_no_leak ("validate's standard error", run.err, strlen (run.err), &canary);
   }
 
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
 
     run_helper (&run, input, NULL, "--root", root, "render", NULL);
     g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
@@ -1901,7 +1644,7 @@ test_password_not_printed (void)
 
   /* An apply refused for its password says nothing of it either. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(HelperRun) run = { 0 };
 
     run_helper (&run, refused, NULL, "--root", root, "apply", NULL);
     assert_result (&run, MESSAGERIE_EXIT_INVALID, "invalid");
@@ -1909,7 +1652,7 @@ test_password_not_printed (void)
     assert_no_leak ("apply's standard error", run.err, strlen (run.err), &canary);
   }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 int

@@ -33,7 +33,7 @@
 #include "messagerie-render.h"
 #include "messagerie-rules.h"
 #include "messagerie-settings.h"
-#include "test-lines.h"
+#include "test-util.h"
 
 #define GATEWAY_IPV4 "192.0.2.25"
 #define GATEWAY_IPV6 "2001:db8::25"
@@ -243,69 +243,6 @@ read_fixture (const char *name)
   if (!g_file_get_contents (path, &contents, NULL, &error))
     g_error ("fixture %s: %s", path, error->message);
   return contents;
-}
-
-static gboolean
-copy_tree (GFile   *source,
-           GFile   *target,
-           GError **error)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileType type = g_file_query_file_type (source, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
-
-  if (type != G_FILE_TYPE_DIRECTORY)
-    return g_file_copy (source, target, G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_ALL_METADATA,
-                        NULL, NULL, NULL, error);
-
-  if (!g_file_make_directory (target, NULL, error))
-    return FALSE;
-
-  children = g_file_enumerate_children (source, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, error);
-  if (children == NULL)
-    return FALSE;
-
-  for (;;)
-    {
-      GFileInfo *info;
-      GFile *child;
-      g_autoptr(GFile) child_target = NULL;
-
-      if (!g_file_enumerator_iterate (children, &info, &child, NULL, error))
-        return FALSE;
-      if (info == NULL)
-        break;
-      child_target = g_file_get_child (target, g_file_info_get_name (info));
-      if (!copy_tree (child, child_target, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) == G_FILE_TYPE_DIRECTORY)
-    {
-      children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-      for (;;)
-        {
-          GFileInfo *info = NULL;
-          GFile *child = NULL;
-
-          if (children == NULL ||
-              !g_file_enumerator_iterate (children, &info, &child, NULL, NULL) ||
-              info == NULL)
-            break;
-          remove_tree (child);
-        }
-    }
-
-  g_file_delete (file, NULL, NULL);
 }
 
 static void
@@ -900,8 +837,8 @@ fixture_setup (Fixture        *fx,
     g_autoptr(GFile) confd = g_file_get_child (etc, "conf.d");
     g_autoptr(GFile) confd_copy = g_file_get_child (dir, "conf.d");
 
-    if (!copy_tree (template, template_copy, &error) || !copy_tree (confd, confd_copy, &error))
-      g_error ("copying /etc/exim4's templates into %s: %s", fx->dir, error->message);
+    copy_tree (template, template_copy);
+    copy_tree (confd, confd_copy);
   }
 
   file = find_rendered (files, MESSAGERIE_PATH_UPDATE_CONF);
@@ -980,16 +917,7 @@ static void
 fixture_teardown (Fixture *fx)
 {
   if (fx->dir != NULL)
-    {
-      if (g_getenv ("MESSAGERIE_KEEP_TMP") != NULL)
-        g_test_message ("kept %s", fx->dir);
-      else
-        {
-          g_autoptr(GFile) dir = g_file_new_for_path (fx->dir);
-
-          remove_tree (dir);
-        }
-    }
+    remove_tmp_dir (fx->dir);
   g_free (fx->dir);
   g_free (fx->conf);
   g_free (fx->macros);

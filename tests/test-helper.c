@@ -6,10 +6,10 @@
 #include <signal.h>
 #include <string.h>
 
-#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "../src/helper/messagerie-helper-codes.h"
+#include "test-util.h"
 
 static const char good_conf[] =
   "[general]\n"
@@ -29,99 +29,8 @@ static const char good_conf[] =
   "relay_auth=true\n"
   "relay_user=scribe\n";
 
-typedef struct {
-  int    status;
-  char  *out;
-  char  *err;
-} Run;
-
 static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static GBytes *
-read_all (GInputStream *stream)
-{
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_splice (memory, stream,
-                          G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                          NULL, &error);
-  g_assert_no_error (error);
-  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
-}
-
-static void
-run_helper (Run         *run,
-            const char  *input,
-            gsize        length,
-            const char **env_extra,
-            ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *helper = g_getenv ("MESSAGERIE_HELPER");
-  const char *arg;
-  va_list args;
-
-  g_assert_nonnull (helper);
-  g_ptr_array_add (argv, (gpointer) helper);
-  va_start (args, env_extra);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  /* Messages are checked in the C locale; the French ones by check-po. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "PKEXEC_UID");
-  for (guint i = 0; env_extra && env_extra[i]; i += 2)
-    g_subprocess_launcher_setenv (launcher, env_extra[i], env_extra[i + 1], TRUE);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  /* The helper may stop reading early (too large, refused before reading):
-   * the rest of the input meets a closed pipe, which is not a failure. The
-   * helper reads everything before it writes, so this cannot deadlock. */
-  {
-    GOutputStream *stdin_pipe = g_subprocess_get_stdin_pipe (process);
-    g_autoptr(GError) write_error = NULL;
-
-    if (!g_output_stream_write_all (stdin_pipe, input, length, NULL, NULL, &write_error))
-      g_assert_error (write_error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
-    g_output_stream_close (stdin_pipe, NULL, NULL);
-  }
-  /* Its output is a few KiB, far below a pipe's buffer. */
-  out = read_all (g_subprocess_get_stdout_pipe (process));
-  err = read_all (g_subprocess_get_stderr_pipe (process));
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-
-  /* Whatever the input, the helper exits; it never dies of a signal. */
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  g_assert_cmpint (run->status, !=, 126);
-  g_assert_cmpint (run->status, !=, 127);
-  /* An empty GBytes has no data pointer. */
-  run->out = g_strndup (g_bytes_get_size (out) ? g_bytes_get_data (out, NULL) : "", g_bytes_get_size (out));
-  run->err = g_strndup (g_bytes_get_size (err) ? g_bytes_get_data (err, NULL) : "", g_bytes_get_size (err));
-}
-
-static void
-assert_one_error_line (Run *run)
+assert_one_error_line (HelperRun *run)
 {
   g_assert_true (g_str_has_prefix (run->err, "Error: "));
   g_assert_true (g_str_has_suffix (run->err, "\n"));
@@ -133,10 +42,10 @@ assert_one_error_line (Run *run)
 static void
 test_validate_good (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   g_autofree char *input = g_strconcat (good_conf, "[secret]\npassword=a-password\n", NULL);
 
-  run_helper (&run, input, strlen (input), NULL, "validate", NULL);
+  helper_run (&run, input, -1, NULL, "validate", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_cmpstr (run.err, ==, "");
@@ -145,7 +54,7 @@ test_validate_good (void)
 static void
 test_validate_findings (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   g_autofree char *input = g_strconcat (good_conf,
                                         "mail_domain=scribe.monetab.lan\n"
                                         "relay_tls=no\n"
@@ -154,7 +63,7 @@ test_validate_findings (void)
   g_auto(GStrv) lines = NULL;
   gboolean saw_e2 = FALSE, saw_e3 = FALSE, saw_w2 = FALSE;
 
-  run_helper (&run, input, strlen (input), NULL, "validate", NULL);
+  helper_run (&run, input, -1, NULL, "validate", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_INVALID);
   g_assert_cmpstr (run.err, ==, "");
 
@@ -183,11 +92,11 @@ test_validate_findings (void)
 static void
 test_validate_warning_only (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   g_autofree char *input = g_strconcat (good_conf, "max_message_size_mb=30\n", NULL);
 
   /* W1: larger than Apache's upload limit; a warning does not fail. */
-  run_helper (&run, input, strlen (input), NULL, "validate", NULL);
+  helper_run (&run, input, -1, NULL, "validate", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
   g_assert_true (g_str_has_prefix (run.out, "warning\tmax_message_size_mb\tW1\t"));
 }
@@ -217,9 +126,9 @@ test_bad_input (void)
 
       for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
         {
-          g_auto(Run) run = { 0 };
+          g_auto(HelperRun) run = { 0 };
 
-          run_helper (&run, cases[i].data, cases[i].length, NULL, verbs[v], NULL);
+          helper_run (&run, cases[i].data, cases[i].length, NULL, verbs[v], NULL);
           g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_BAD_INPUT);
           assert_one_error_line (&run);
           if (strstr (run.err, cases[i].says) == NULL)
@@ -231,27 +140,27 @@ test_bad_input (void)
 static void
 test_usage (void)
 {
-  g_auto(Run) none = { 0 };
-  g_auto(Run) unknown = { 0 };
-  g_auto(Run) option = { 0 };
-  g_auto(Run) help = { 0 };
-  g_auto(Run) root_missing = { 0 };
+  g_auto(HelperRun) none = { 0 };
+  g_auto(HelperRun) unknown = { 0 };
+  g_auto(HelperRun) option = { 0 };
+  g_auto(HelperRun) help = { 0 };
+  g_auto(HelperRun) root_missing = { 0 };
 
-  run_helper (&none, "", 0, NULL, NULL);
+  helper_run (&none, "", 0, NULL, NULL);
   g_assert_cmpint (none.status, ==, MESSAGERIE_EXIT_USAGE);
 
-  run_helper (&unknown, "", 0, NULL, "frobnicate", NULL);
+  helper_run (&unknown, "", 0, NULL, "frobnicate", NULL);
   g_assert_cmpint (unknown.status, ==, MESSAGERIE_EXIT_USAGE);
   assert_one_error_line (&unknown);
 
-  run_helper (&option, "", 0, NULL, "--frob", "validate", NULL);
+  helper_run (&option, "", 0, NULL, "--frob", "validate", NULL);
   g_assert_cmpint (option.status, ==, MESSAGERIE_EXIT_USAGE);
   assert_one_error_line (&option);
 
-  run_helper (&root_missing, "", 0, NULL, "validate", "--root", NULL);
+  helper_run (&root_missing, "", 0, NULL, "validate", "--root", NULL);
   g_assert_cmpint (root_missing.status, ==, MESSAGERIE_EXIT_USAGE);
 
-  run_helper (&help, "", 0, NULL, "--help", NULL);
+  helper_run (&help, "", 0, NULL, "--help", NULL);
   g_assert_cmpint (help.status, ==, MESSAGERIE_EXIT_OK);
   g_assert_nonnull (strstr (help.out, "validate"));
   g_assert_nonnull (strstr (help.out, "render"));
@@ -260,10 +169,10 @@ test_usage (void)
 static void
 test_root_refused_under_pkexec (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   const char *env[] = { "PKEXEC_UID", "1000", NULL };
 
-  run_helper (&run, good_conf, strlen (good_conf), env, "--root", "/tmp", "render", NULL);
+  helper_run (&run, good_conf, -1, env, "--root", "/tmp", "render", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_REFUSED);
   assert_one_error_line (&run);
   g_assert_nonnull (strstr (run.err, "--root"));
@@ -288,39 +197,13 @@ make_root (void)
 }
 
 static void
-remove_root (const char *root)
-{
-  const char *argv[] = { "rm", "-rf", root, NULL };
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-}
-
-/* The files of render's output, path → contents. */
-static GHashTable *
-parse_render (const char *out)
-{
-  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) parts = g_strsplit (out, "==> ", -1);
-
-  g_assert_cmpstr (parts[0], ==, "");
-  for (guint i = 1; parts[i]; i++)
-    {
-      const char *end = strstr (parts[i], " <==\n");
-
-      g_assert_nonnull (end);
-      g_hash_table_insert (files, g_strndup (parts[i], end - parts[i]), g_strdup (end + 5));
-    }
-  return files;
-}
-
-static void
 test_render_root (void)
 {
   g_autofree char *root = make_root ();
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
   g_autoptr(GHashTable) files = NULL;
 
-  run_helper (&run, good_conf, strlen (good_conf), NULL, "--root", root, "render", NULL);
+  helper_run (&run, good_conf, -1, NULL, "--root", root, "render", NULL);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
 
@@ -343,7 +226,7 @@ test_render_root (void)
     g_assert_false (g_file_test (mailname, G_FILE_TEST_EXISTS));
   }
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -353,11 +236,11 @@ test_render_password (void)
   g_autofree char *input = g_strconcat (good_conf, "relay_host=192.0.2.25\n[secret]\npassword=new:pass\n", NULL);
   g_autofree char *no_password = g_strconcat (good_conf, "relay_host=192.0.2.25\n", NULL);
   g_autofree char *passwd = g_build_filename (root, "etc", "exim4", "passwd.client", NULL);
-  g_auto(Run) run = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(HelperRun) run = { 0 };
+  g_auto(HelperRun) missing = { 0 };
   g_autoptr(GHashTable) files = NULL;
 
-  run_helper (&run, input, strlen (input), NULL, "--root", root, "render", NULL);
+  helper_run (&run, input, -1, NULL, "--root", root, "render", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
   files = parse_render (run.out);
   g_assert_nonnull (strstr (g_hash_table_lookup (files, "/etc/exim4/passwd.client"),
@@ -369,12 +252,12 @@ test_render_password (void)
 
   /* A gateway with no password anywhere: a clear failure, not an empty one. */
   g_remove (passwd);
-  run_helper (&missing, no_password, strlen (no_password), NULL, "--root", root, "render", NULL);
+  helper_run (&missing, no_password, -1, NULL, "--root", root, "render", NULL);
   g_assert_cmpint (missing.status, ==, MESSAGERIE_EXIT_FAILED);
   assert_one_error_line (&missing);
   g_assert_nonnull (strstr (missing.err, "password"));
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 static void
@@ -382,36 +265,17 @@ test_render_unreadable (void)
 {
   g_autofree char *root = make_root ();
   g_autofree char *aliases = g_build_filename (root, "etc", "aliases", NULL);
-  g_auto(Run) run = { 0 };
+  g_auto(HelperRun) run = { 0 };
 
   /* A folder where a file should be cannot be read: say which. */
   g_remove (aliases);
   g_assert_cmpint (g_mkdir (aliases, 0755), ==, 0);
-  run_helper (&run, good_conf, strlen (good_conf), NULL, "--root", root, "render", NULL);
+  helper_run (&run, good_conf, -1, NULL, "--root", root, "render", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_FAILED);
   assert_one_error_line (&run);
   g_assert_nonnull (strstr (run.err, "aliases"));
 
-  remove_root (root);
-}
-
-/* The last line of a protocol verb's output: "result", CODE, message. */
-static void
-assert_result (Run        *run,
-               int         status,
-               const char *code)
-{
-  g_auto(GStrv) lines = g_strsplit (run->out, "\n", -1);
-  guint n = g_strv_length (lines);
-  g_auto(GStrv) fields = NULL;
-
-  g_assert_cmpint (run->status, ==, status);
-  g_assert_cmpuint (n, >=, 2);
-  g_assert_cmpstr (lines[n - 1], ==, "");
-  fields = g_strsplit (lines[n - 2], "\t", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 3);
-  g_assert_cmpstr (fields[0], ==, "result");
-  g_assert_cmpstr (fields[1], ==, code);
+  remove_tmp_dir (root);
 }
 
 /* What probe refuses before any connection; the connections themselves
@@ -422,29 +286,29 @@ test_probe_refusals (void)
   g_autofree char *no_relay = g_strconcat (good_conf, "relay_enabled=false\n", NULL);
   g_autofree char *no_password = g_strdup (good_conf);
   g_autofree char *bad_host = g_strconcat (good_conf, "relay_host=bad host\n[secret]\npassword=hunter2-secret\n", NULL);
-  g_auto(Run) timeout = { 0 };
-  g_auto(Run) input = { 0 };
-  g_auto(Run) relay = { 0 };
-  g_auto(Run) password = { 0 };
-  g_auto(Run) host = { 0 };
+  g_auto(HelperRun) timeout = { 0 };
+  g_auto(HelperRun) input = { 0 };
+  g_auto(HelperRun) relay = { 0 };
+  g_auto(HelperRun) password = { 0 };
+  g_auto(HelperRun) host = { 0 };
 
-  run_helper (&timeout, good_conf, strlen (good_conf), NULL, "--timeout", "0", "probe", NULL);
+  helper_run (&timeout, good_conf, -1, NULL, "--timeout", "0", "probe", NULL);
   assert_result (&timeout, MESSAGERIE_EXIT_USAGE, "usage");
   g_assert_nonnull (strstr (timeout.out, "--timeout"));
 
-  run_helper (&input, "relay_host=x\n", 13, NULL, "probe", NULL);
+  helper_run (&input, "relay_host=x\n", -1, NULL, "probe", NULL);
   assert_result (&input, MESSAGERIE_EXIT_BAD_INPUT, "input");
 
   /* Nothing to test. */
-  run_helper (&relay, no_relay, strlen (no_relay), NULL, "probe", NULL);
+  helper_run (&relay, no_relay, -1, NULL, "probe", NULL);
   assert_result (&relay, MESSAGERIE_EXIT_INVALID, "invalid");
 
   /* Authentication without a password: the relay's error lines only. */
-  run_helper (&password, no_password, strlen (no_password), NULL, "probe", NULL);
+  helper_run (&password, no_password, -1, NULL, "probe", NULL);
   assert_result (&password, MESSAGERIE_EXIT_INVALID, "invalid");
   g_assert_nonnull (strstr (password.out, "\nerror\tpassword\tE9\t"));
 
-  run_helper (&host, bad_host, strlen (bad_host), NULL, "probe", NULL);
+  helper_run (&host, bad_host, -1, NULL, "probe", NULL);
   assert_result (&host, MESSAGERIE_EXIT_INVALID, "invalid");
   g_assert_nonnull (strstr (host.out, "\nerror\trelay_host\tE6\t"));
   g_assert_null (strstr (host.out, "hunter2"));
@@ -456,28 +320,28 @@ test_test_mail_refusals (void)
 {
   g_autofree char *root = make_root ();
   const char *pkexec[] = { "PKEXEC_UID", "1000", NULL };
-  g_auto(Run) unprivileged = { 0 };
-  g_auto(Run) argument = { 0 };
-  g_auto(Run) root_under_pkexec = { 0 };
-  g_auto(Run) not_applied = { 0 };
+  g_auto(HelperRun) unprivileged = { 0 };
+  g_auto(HelperRun) argument = { 0 };
+  g_auto(HelperRun) root_under_pkexec = { 0 };
+  g_auto(HelperRun) not_applied = { 0 };
 
   /* Neither pkexec (as root) nor --root. */
-  run_helper (&unprivileged, "", 0, NULL, "test-mail", NULL);
+  helper_run (&unprivileged, "", 0, NULL, "test-mail", NULL);
   assert_result (&unprivileged, MESSAGERIE_EXIT_REFUSED, "refused");
 
-  run_helper (&argument, "", 0, NULL, "test-mail", "someone@example.org", NULL);
+  helper_run (&argument, "", 0, NULL, "test-mail", "someone@example.org", NULL);
   assert_result (&argument, MESSAGERIE_EXIT_USAGE, "usage");
 
-  run_helper (&root_under_pkexec, "", 0, pkexec, "--root", root, "test-mail", NULL);
+  helper_run (&root_under_pkexec, "", 0, pkexec, "--root", root, "test-mail", NULL);
   assert_result (&root_under_pkexec, MESSAGERIE_EXIT_REFUSED, "refused");
 
   /* It tests what was applied: nothing yet. */
-  run_helper (&not_applied, "", 0, NULL, "--root", root, "test-mail", NULL);
+  helper_run (&not_applied, "", 0, NULL, "--root", root, "test-mail", NULL);
   assert_result (&not_applied, MESSAGERIE_EXIT_FAILED, "failed");
   g_assert_true (g_str_has_prefix (not_applied.out, "step\tread\t"));
   g_assert_nonnull (strstr (not_applied.out, "/etc/messagerie/messagerie.conf"));
 
-  remove_root (root);
+  remove_tmp_dir (root);
 }
 
 int

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "messagerie-render.h"
-#include "test-lines.h"
+#include "test-util.h"
 
 static const char scribe_conf[] =
   "[general]\n"

@@ -185,6 +185,156 @@ test_secret_group (void)
   g_assert_null (messagerie_settings_get_password (settings));
 }
 
+/* What the helper reads on standard input loads back into the same
+ * settings and the same password, whatever the password holds. */
+static void
+test_to_input (void)
+{
+  const char *const passwords[] = {
+    "plain",
+    "with=equals=signs",
+    "  leading and trailing spaces  ",
+    "\tleading tab, inner\ttab",
+    "back\\slash\\",
+    "\\n not a line break",
+    /* Refused by E9, but carried as it is: the rules judge it. */
+    "line\nbreak\r\n",
+    "# not a comment ; [secret] not a group",
+    "non-ASCII: é ü € 日本",
+    "",
+  };
+  g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+
+  messagerie_settings_set (settings, "relay_user", "scribe");
+
+  /* No password: the file alone, no [secret] group. */
+  {
+    g_autoptr(GBytes) input = messagerie_settings_to_input (settings);
+    g_autoptr(MessagerieSettings) loaded = messagerie_settings_new ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *data = NULL;
+    gsize length;
+
+    data = messagerie_settings_to_data (settings, &length);
+    g_assert_cmpmem (g_bytes_get_data (input, NULL), g_bytes_get_size (input), data, length);
+    g_assert_true (messagerie_settings_load_data (loaded, g_bytes_get_data (input, NULL),
+                                                  g_bytes_get_size (input), &error));
+    g_assert_no_error (error);
+    g_assert_null (messagerie_settings_get_password (loaded));
+    g_assert_true (messagerie_settings_equal (settings, loaded));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (passwords); i++)
+    {
+      g_autoptr(GBytes) input = NULL;
+      g_autoptr(MessagerieSettings) loaded = messagerie_settings_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      messagerie_settings_set_password (settings, passwords[i]);
+      input = messagerie_settings_to_input (settings);
+      text = g_strndup (g_bytes_get_data (input, NULL), g_bytes_get_size (input));
+      g_assert_cmpuint (strlen (text), ==, g_bytes_get_size (input));
+      g_assert_true (g_str_has_suffix (text, "\n"));
+      g_assert_nonnull (strstr (text, "\n\n[secret]\npassword="));
+
+      g_assert_true (messagerie_settings_load_data (loaded, text, strlen (text), &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (messagerie_settings_get_password (loaded), ==, passwords[i]);
+      g_assert_true (messagerie_settings_equal (settings, loaded));
+      /* Written again, it keeps nothing of the password. */
+      {
+        g_autofree char *data = messagerie_settings_to_data (loaded, NULL);
+
+        g_assert_null (strstr (data, "[secret]"));
+      }
+    }
+}
+
+static void
+test_relay_login (void)
+{
+  static const struct {
+    const char *relay;
+    const char *auth;
+    const char *host;
+    const char *user;
+    gboolean    login;
+  } cases[] = {
+    { "true", "true", "smtp.ac-test.fr", "scribe", TRUE },
+    { "true", "false", "smtp.ac-test.fr", "scribe", FALSE },
+    { "false", "true", "smtp.ac-test.fr", "scribe", FALSE },
+    { "true", "true", "", "scribe", FALSE },
+    { "true", "true", "smtp.ac-test.fr", "", FALSE },
+    /* Anything but "true" is off. */
+    { "yes", "true", "smtp.ac-test.fr", "scribe", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+      const char *host = "unset";
+      const char *user = "unset";
+
+      messagerie_settings_set (settings, "relay_enabled", cases[i].relay);
+      messagerie_settings_set (settings, "relay_auth", cases[i].auth);
+      messagerie_settings_set (settings, "relay_host", cases[i].host);
+      messagerie_settings_set (settings, "relay_user", cases[i].user);
+
+      g_assert_cmpint (messagerie_settings_get_relay_login (settings, &host, &user), ==, cases[i].login);
+      g_assert_cmpint (messagerie_settings_get_relay_login (settings, NULL, NULL), ==, cases[i].login);
+      if (cases[i].login)
+        {
+          g_assert_cmpstr (host, ==, cases[i].host);
+          g_assert_cmpstr (user, ==, cases[i].user);
+        }
+      else
+        {
+          g_assert_null (host);
+          g_assert_null (user);
+        }
+    }
+
+  /* Nothing set: relaying is on by default, authentication off. */
+  {
+    g_autoptr(MessagerieSettings) settings = load ("");
+
+    g_assert_false (messagerie_settings_get_relay_login (settings, NULL, NULL));
+    messagerie_settings_set (settings, "relay_auth", "true");
+    g_assert_false (messagerie_settings_get_relay_login (settings, NULL, NULL));
+  }
+}
+
+static void
+test_relay_port (void)
+{
+  static const struct {
+    const char *tls;
+    const char *implicit_switch;
+    const char *port;
+    gboolean    implicit;
+  } cases[] = {
+    { "no", "true", "25", FALSE },
+    { "port-25", "true", "25", FALSE },
+    { "port-465", "false", "465", TRUE },
+    { "port-587", "true", "587", FALSE },
+    { "custom", "false", "2525", FALSE },
+    { "custom", "true", "2525", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MessagerieSettings) settings = load (scribe_conf);
+
+      /* The custom port and the switch only count for a custom choice. */
+      messagerie_settings_set (settings, "relay_port", "2525");
+      messagerie_settings_set (settings, "relay_tls", cases[i].tls);
+      messagerie_settings_set (settings, "relay_custom_implicit_tls", cases[i].implicit_switch);
+      g_assert_cmpstr (messagerie_settings_get_relay_port (settings), ==, cases[i].port);
+      g_assert_cmpint (messagerie_settings_get_relay_implicit_tls (settings), ==, cases[i].implicit);
+    }
+}
+
 static void
 test_escapes_reach_the_rules (void)
 {
@@ -364,6 +514,11 @@ test_domain_is_host_name (void)
 {
   g_autoptr(MessagerieSettings) settings = load (scribe_conf);
 
+  {
+    g_autofree char *name = messagerie_settings_dup_server_name (settings);
+
+    g_assert_cmpstr (name, ==, "scribe.monetab.lan");
+  }
   g_assert_false (messagerie_settings_domain_is_host_name (settings));
   messagerie_settings_set (settings, "mail_domain", "Scribe.MonEtab.lan");
   g_assert_true (messagerie_settings_domain_is_host_name (settings));
@@ -374,6 +529,20 @@ test_domain_is_host_name (void)
   messagerie_settings_set (settings, "dns_domain", "");
   messagerie_settings_set (settings, "mail_domain", "scribe");
   g_assert_true (messagerie_settings_domain_is_host_name (settings));
+  {
+    g_autofree char *name = messagerie_settings_dup_server_name (settings);
+
+    g_assert_cmpstr (name, ==, "scribe");
+  }
+
+  /* Nor is a DNS domain without a machine name a name. */
+  messagerie_settings_set (settings, "dns_domain", "monetab.lan");
+  messagerie_settings_set (settings, "machine_name", "");
+  {
+    g_autofree char *name = messagerie_settings_dup_server_name (settings);
+
+    g_assert_cmpstr (name, ==, "");
+  }
 }
 
 int
@@ -387,6 +556,9 @@ main (int    argc,
   g_test_add_func ("/settings/round-trip", test_round_trip);
   g_test_add_func ("/settings/save-file", test_save_file);
   g_test_add_func ("/settings/secret-group", test_secret_group);
+  g_test_add_func ("/settings/to-input", test_to_input);
+  g_test_add_func ("/settings/relay-login", test_relay_login);
+  g_test_add_func ("/settings/relay-port", test_relay_port);
   g_test_add_func ("/settings/escapes-reach-the-rules", test_escapes_reach_the_rules);
   g_test_add_func ("/settings/bad-input", test_bad_input);
   g_test_add_func ("/settings/changed-signal", test_changed_signal);

@@ -167,6 +167,25 @@ test_auth_plain (void)
 }
 
 static void
+test_host_name (void)
+{
+  const char *const cases[][2] = {
+    { "scribe.monetab.lan", "scribe.monetab.lan" },
+    { "Amon-1.lan", "Amon-1.lan" },
+    { "", "localhost" },
+    { "a b_c\r\n<x>", "a-b-c---x-" },
+    { "lycée", "lyc--e" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = messagerie_smtp_host_name (cases[i][0]);
+
+      g_assert_cmpstr (name, ==, cases[i][1]);
+    }
+}
+
+static void
 test_code_names (void)
 {
   const char *const names[] = {
@@ -379,6 +398,7 @@ main (int    argc,
   g_test_add_func ("/smtp/reply/invalid", test_reply_invalid);
   g_test_add_func ("/smtp/sanitize", test_sanitize);
   g_test_add_func ("/smtp/auth-plain", test_auth_plain);
+  g_test_add_func ("/smtp/host-name", test_host_name);
   g_test_add_func ("/probe/code-names", test_code_names);
   g_test_add ("/probe/invalid", Fixture, NULL, fixture_set_up, test_probe_invalid, fixture_tear_down);
   g_test_add ("/probe/cancel", Fixture, NULL, fixture_set_up, test_probe_cancel, fixture_tear_down);

@@ -15,6 +15,7 @@
 #include "messagerie-core.h"
 #include "messagerie-keyring.h"
 #include "messagerie-window.h"
+#include "test-util.h"
 
 
 typedef struct {
@@ -28,60 +29,6 @@ spin (void)
 {
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-copy_tree (GFile *src,
-           GFile *dst)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  if (g_file_query_file_type (src, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL)
-      != G_FILE_TYPE_DIRECTORY)
-    {
-      g_file_copy (src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
-      g_assert_no_error (error);
-      return;
-    }
-
-  g_file_make_directory_with_parents (dst, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    g_clear_error (&error);
-  g_assert_no_error (error);
-
-  children = g_file_enumerate_children (src, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &error);
-  g_assert_no_error (error);
-  while ((info = g_file_enumerator_next_file (children, NULL, &error)) != NULL)
-    {
-      g_autoptr(GFile) s = g_file_get_child (src, g_file_info_get_name (info));
-      g_autoptr(GFile) d = g_file_get_child (dst, g_file_info_get_name (info));
-
-      copy_tree (s, d);
-      g_object_unref (info);
-    }
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-
-        remove_tree (child);
-        g_object_unref (info);
-      }
-  g_file_delete (file, NULL, NULL);
 }
 
 static GSettings *
@@ -353,19 +300,6 @@ wait_idle (Fixture *f)
   spin ();
 }
 
-static char *
-root_file (Fixture    *f,
-           const char *path)
-{
-  g_autofree char *full = g_build_filename (f->root, path, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (full, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
 /* The message dialog shown over the window, if any. */
 static AdwMessageDialog *
 message_dialog (Fixture *f)
@@ -500,7 +434,7 @@ test_apply_lands (Fixture       *f,
   g_assert_true (messagerie_settings_load_file (saved, f->conf, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (messagerie_settings_get (saved, "mail_domain"), ==, "college.ac-test.fr");
-  mailname = root_file (f, "etc/mailname");
+  mailname = root_file (f->root, "etc/mailname");
   g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
   g_assert_true (label_shown (GTK_WIDGET (f->window), _("The configuration has been applied.")));
   /* Applied: nothing left to apply. */
@@ -525,7 +459,7 @@ test_apply_error_on_row (Fixture       *f,
 
     g_assert_true (g_file_set_contents (path, "", 0, NULL));
   }
-  before = root_file (f, "etc/exim4/passwd.client");
+  before = root_file (f->root, "etc/exim4/passwd.client");
   set_switch (f, "relay_enabled", TRUE);
   set_text (f, "relay_host", "smtp.ac-test.fr");
   set_switch (f, "relay_auth", TRUE);
@@ -540,7 +474,7 @@ test_apply_error_on_row (Fixture       *f,
   g_assert_true (has_error (f, "password"));
   g_assert_true (caption_shown (f, "password"));
   g_assert_false (action_enabled (f, "apply"));
-  after = root_file (f, "etc/exim4/passwd.client");
+  after = root_file (f->root, "etc/exim4/passwd.client");
   g_assert_cmpstr (before, ==, after);
   /* The form keeps what was typed. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "relay_user"))), ==, "college");
@@ -553,7 +487,7 @@ test_apply_error_on_row (Fixture       *f,
   wait_idle (f);
   g_assert_false (has_error (f, "password"));
   g_clear_pointer (&after, g_free);
-  after = root_file (f, "etc/exim4/passwd.client");
+  after = root_file (f->root, "etc/exim4/passwd.client");
   g_assert_nonnull (strstr (after, "smtp.ac-test.fr:college:s3cret:pass\n"));
   /* Sent once: the working copy forgets it, nothing is left to apply; the
    * row keeps showing it, as the keyring now holds it. */
@@ -581,11 +515,11 @@ test_restore (Fixture       *f,
   g_assert_false (adw_message_dialog_has_response (dialog, "restore"));
   answer (dialog, "close");
 
-  original = root_file (f, "etc/mailname");
+  original = root_file (f->root, "etc/mailname");
   set_text (f, "mail_domain", "college.ac-test.fr");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
   wait_idle (f);
-  mailname = root_file (f, "etc/mailname");
+  mailname = root_file (f->root, "etc/mailname");
   g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.restore", NULL);
@@ -598,7 +532,7 @@ test_restore (Fixture       *f,
   wait_idle (f);
 
   g_clear_pointer (&mailname, g_free);
-  mailname = root_file (f, "etc/mailname");
+  mailname = root_file (f->root, "etc/mailname");
   g_assert_cmpstr (mailname, ==, original);
   /* The window shows what the system holds again. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "mail_domain"))), ==,
@@ -940,7 +874,7 @@ test_close_apply (Fixture       *f,
   g_assert_true (window_open (f));
   wait_idle (f);
   g_assert_false (window_open (f));
-  mailname = root_file (f, "etc/mailname");
+  mailname = root_file (f->root, "etc/mailname");
   g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
 }
 
@@ -1055,7 +989,7 @@ test_keyring_store_and_clear (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
   wait_idle (f);
   assert_no_dialog (f);
-  passwd = root_file (f, "etc/exim4/passwd.client");
+  passwd = root_file (f->root, "etc/exim4/passwd.client");
   g_assert_nonnull (strstr (passwd, "smtp.ac-test.fr:scribe:nouveau:mot de passe\n"));
 
   /* Stored for this gateway and login, once the keyring answers. */
@@ -1069,7 +1003,7 @@ test_keyring_store_and_clear (Fixture       *f,
   g_assert_cmpstr (stored, ==, "nouveau:mot de passe");
   g_assert_cmpstr (password_text (f), ==, "nouveau:mot de passe");
   {
-    g_autofree char *index = root_file (f, "etc/messagerie/relay-password");
+    g_autofree char *index = root_file (f->root, "etc/messagerie/relay-password");
 
     g_assert_true (messagerie_render_index_has_password (index, "smtp.ac-test.fr", "scribe"));
     g_assert_null (strstr (index, "nouveau"));
@@ -1149,7 +1083,7 @@ test_keyring_failure (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
   wait_idle (f);
   assert_no_dialog (f);
-  passwd = root_file (f, "etc/exim4/passwd.client");
+  passwd = root_file (f->root, "etc/exim4/passwd.client");
   g_assert_nonnull (strstr (passwd, "smtp2.ac-test.fr:scribe:tapé-à-la-main\n"));
   /* Storing it failed, or was not tried: said in the row, once the
    * keyring answered. */
@@ -1524,29 +1458,12 @@ tee_stop (Tee *tee)
   return g_string_free (tee->copy, FALSE);
 }
 
-static gboolean
-contains_nocase (const char *data,
-                 gsize       length,
-                 const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n <= length && i <= length - n; i++)
-    if (g_ascii_strncasecmp (data + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* @text holds the canary: as it is, its ASCII part (so also escaped or
- * in another encoding), or in base64. */
+/* @text holds the canary in any form leak_form () knows. */
 static gboolean
 holds_canary (const char *text,
               gsize       length)
 {
-  g_autofree char *base64 = g_base64_encode ((const guchar *) LEAK_CANARY, strlen (LEAK_CANARY));
-
-  return contains_nocase (text, length, LEAK_CANARY_ASCII) ||
-         contains_nocase (text, length, base64);
+  return leak_form (text, length, &(Canary) { LEAK_CANARY, LEAK_CANARY_ASCII }) != NULL;
 }
 
 static gboolean
@@ -1630,7 +1547,7 @@ test_password_never_logged (Fixture       *f,
   wait_idle (f);
   assert_no_dialog (f);
   /* Sent: this test would prove nothing otherwise. */
-  passwd = root_file (f, "etc/exim4/passwd.client");
+  passwd = root_file (f->root, "etc/exim4/passwd.client");
   g_assert_nonnull (strstr (passwd, "smtp.ac-test.fr:scribe:" LEAK_CANARY "\n"));
   assert_no_label_with_canary ();
 

@@ -1206,11 +1206,9 @@ probe_setup (Probe               *probe,
              MessagerieSettings  *settings,
              GError             **error)
 {
-  const char *tls = messagerie_settings_get (settings, "relay_tls");
   const char *password = messagerie_settings_get_password (settings);
-  const char *machine = messagerie_settings_get (settings, "machine_name");
-  const char *domain = messagerie_settings_get (settings, "dns_domain");
-  guint64 port = 25;
+  g_autofree char *server_name = NULL;
+  guint64 port;
 
   if (!messagerie_settings_get_boolean (settings, "relay_enabled"))
     {
@@ -1227,33 +1225,20 @@ probe_setup (Probe               *probe,
       return FALSE;
     }
 
-  /* The port and TLS exim gets from the renderer (messagerie-render.c). */
-  if (g_str_equal (tls, "custom"))
+  /* The port and TLS exim gets from the renderer. */
+  if (!messagerie_parse_uint (messagerie_settings_get_relay_port (settings), 65535, &port) || port < 1)
     {
-      if (!messagerie_settings_get_uint (settings, "relay_port", &port) || port < 1 || port > 65535)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("Enter the port of the SMTP gateway, a whole number from 1 to 65535."));
-          return FALSE;
-        }
-      probe->tls_mode = messagerie_settings_get_boolean (settings, "relay_custom_implicit_tls")
-                        ? TLS_IMPLICIT : TLS_STARTTLS;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Enter the port of the SMTP gateway, a whole number from 1 to 65535."));
+      return FALSE;
     }
-  else if (g_str_equal (tls, "port-465"))
-    {
-      port = 465;
-      probe->tls_mode = TLS_IMPLICIT;
-    }
-  else if (g_str_equal (tls, "port-587"))
-    {
-      port = 587;
-      probe->tls_mode = TLS_STARTTLS;
-    }
-  else if (g_str_equal (tls, "port-25"))
-    probe->tls_mode = TLS_STARTTLS;
-  else
-    probe->tls_mode = TLS_NONE;
   probe->port = (guint16) port;
+  if (g_str_equal (messagerie_settings_get (settings, "relay_tls"), "no"))
+    probe->tls_mode = TLS_NONE;
+  else if (messagerie_settings_get_relay_implicit_tls (settings))
+    probe->tls_mode = TLS_IMPLICIT;
+  else
+    probe->tls_mode = TLS_STARTTLS;
 
   probe->verify = messagerie_settings_get_boolean (settings, "relay_tls_verify");
   probe->auth = messagerie_settings_get_boolean (settings, "relay_auth");
@@ -1270,15 +1255,8 @@ probe_setup (Probe               *probe,
     }
 
   /* The name exim gives in EHLO: this server's. */
-  if (*machine != '\0' && *domain != '\0')
-    probe->helo_name = g_strdup_printf ("%s.%s", machine, domain);
-  else if (*machine != '\0')
-    probe->helo_name = g_strdup (machine);
-  else
-    probe->helo_name = g_strdup ("localhost");
-  for (char *p = probe->helo_name; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
-      *p = '-';
+  server_name = messagerie_settings_dup_server_name (settings);
+  probe->helo_name = messagerie_smtp_host_name (server_name);
 
   return TRUE;
 }

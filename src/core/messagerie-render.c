@@ -74,17 +74,16 @@ render_password_index (MessagerieSettings *settings)
   GString *out = g_string_new ("# Written by Messagerie: the SMTP gateway and login for which\n"
                                "# " MESSAGERIE_PATH_PASSWD_CLIENT " holds a password (the password\n"
                                "# itself is only there). No secret is kept here.\n");
+  const char *host;
+  const char *user;
 
-  if (messagerie_settings_get_boolean (settings, "relay_enabled")
-      && messagerie_settings_get_boolean (settings, "relay_auth"))
+  if (messagerie_settings_get_relay_login (settings, &host, &user))
     {
       g_autoptr(GKeyFile) index = g_key_file_new ();
       g_autofree char *data = NULL;
 
-      g_key_file_set_string (index, "relay-password", "host",
-                             messagerie_settings_get (settings, "relay_host"));
-      g_key_file_set_string (index, "relay-password", "user",
-                             messagerie_settings_get (settings, "relay_user"));
+      g_key_file_set_string (index, "relay-password", "host", host);
+      g_key_file_set_string (index, "relay-password", "user", user);
       data = g_key_file_to_data (index, NULL, NULL);
       g_string_append (out, data);
     }
@@ -249,17 +248,7 @@ static char *
 smarthost_value (MessagerieSettings *settings)
 {
   const char *host = messagerie_settings_get (settings, "relay_host");
-  const char *tls = messagerie_settings_get (settings, "relay_tls");
-  g_autofree char *port = NULL;
-
-  if (g_str_equal (tls, "custom"))
-    port = g_strdup (messagerie_settings_get (settings, "relay_port"));
-  else if (g_str_equal (tls, "port-465"))
-    port = g_strdup ("465");
-  else if (g_str_equal (tls, "port-587"))
-    port = g_strdup ("587");
-  else
-    port = g_strdup ("25");
+  const char *port = messagerie_settings_get_relay_port (settings);
 
   /* In exim's colon-separated lists a colon is doubled, and an IPv6
    * address needs brackets to be told from its port. */
@@ -494,9 +483,7 @@ render_macros (MessagerieSettings *settings,
   const char *tls = messagerie_settings_get (settings, "relay_tls");
   gboolean relay = messagerie_settings_get_boolean (settings, "relay_enabled");
   gboolean auth = relay && messagerie_settings_get_boolean (settings, "relay_auth");
-  gboolean implicit = g_str_equal (tls, "port-465") ||
-                      (g_str_equal (tls, "custom") &&
-                       messagerie_settings_get_boolean (settings, "relay_custom_implicit_tls"));
+  gboolean implicit = messagerie_settings_get_relay_implicit_tls (settings);
   guint64 size = 0;
   g_autoptr(GPtrArray) kept = lines_outside_block (existing);
   GString *out = g_string_new (NULL);

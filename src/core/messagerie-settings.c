@@ -346,6 +346,54 @@ messagerie_settings_to_data (MessagerieSettings *self,
   return g_key_file_to_data (self->keyfile, length, NULL);
 }
 
+static void
+wipe_free (gpointer text)
+{
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+/* The settings as messagerie-helper reads them on standard input: the file,
+ * and the password in a [secret] group only when there is one. The bytes
+ * wipe themselves when freed. */
+GBytes *
+messagerie_settings_to_input (MessagerieSettings *self)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GKeyFile) secret = NULL;
+  char *group;
+  char *input;
+  gsize data_length;
+  gsize group_length;
+
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), NULL);
+
+  data = messagerie_settings_to_data (self, &data_length);
+  if (self->password == NULL)
+    {
+      char *text = g_steal_pointer (&data);
+
+      return g_bytes_new_with_free_func (text, data_length, wipe_free, text);
+    }
+
+  /* GKeyFile escapes what a value cannot hold as it is (a line break,
+   * leading spaces, a backslash), the way load_data unescapes it. Its own
+   * copies are freed without being wiped: GKeyFile offers no way to. */
+  secret = g_key_file_new ();
+  g_key_file_set_string (secret, "secret", "password", self->password);
+  group = g_key_file_to_data (secret, &group_length, NULL);
+
+  /* One buffer of the final size: a growing string would leave copies of
+   * the password behind in the memory it frees. */
+  input = g_malloc (data_length + 1 + group_length + 1);
+  memcpy (input, data, data_length);
+  input[data_length] = '\n';
+  memcpy (input + data_length + 1, group, group_length + 1);
+  wipe_free (group);
+
+  return g_bytes_new_with_free_func (input, data_length + 1 + group_length, wipe_free, input);
+}
+
 gboolean
 messagerie_settings_save_file (MessagerieSettings  *self,
                                const char          *path,
@@ -561,15 +609,27 @@ messagerie_settings_in_use (MessagerieSettings *self,
   return TRUE;
 }
 
-/* Whether the mail domain is <machine_name>.<dns_domain>: when it is not,
- * rewriting the headers may be needed to keep them consistent with the
- * envelope (the seed's second « Attention »). */
-gboolean
-messagerie_settings_domain_is_host_name (MessagerieSettings *self)
+/* This server's full name, <machine_name>.<dns_domain>, or the machine name
+ * alone without a DNS domain: the name exim introduces itself with and
+ * puts in the headers of its messages. */
+char *
+messagerie_settings_dup_server_name (MessagerieSettings *self)
 {
   const char *machine = messagerie_settings_get (self, "machine_name");
   const char *dns = messagerie_settings_get (self, "dns_domain");
-  g_autofree char *host = *dns ? g_strdup_printf ("%s.%s", machine, dns) : g_strdup (machine);
+
+  if (*machine == '\0' || *dns == '\0')
+    return g_strdup (machine);
+  return g_strdup_printf ("%s.%s", machine, dns);
+}
+
+/* Whether the mail domain is the server's name: when it is not, rewriting
+ * the headers may be needed to keep them consistent with the envelope
+ * (the seed's second « Attention »). */
+gboolean
+messagerie_settings_domain_is_host_name (MessagerieSettings *self)
+{
+  g_autofree char *host = messagerie_settings_dup_server_name (self);
 
   return g_ascii_strcasecmp (messagerie_settings_get (self, "mail_domain"), host) == 0;
 }
@@ -610,4 +670,63 @@ messagerie_settings_set_password (MessagerieSettings *self,
       g_free (self->password);
     }
   self->password = g_strdup (password);
+}
+
+/* The gateway and login a password belongs to: TRUE when mail goes through
+ * a gateway that wants a login, and both are filled in. @host and @user
+ * (either may be NULL) point into the settings, valid until they change;
+ * NULL on FALSE. */
+gboolean
+messagerie_settings_get_relay_login (MessagerieSettings  *self,
+                                     const char         **host,
+                                     const char         **user)
+{
+  const char *relay_host = NULL;
+  const char *relay_user = NULL;
+  gboolean login;
+
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), FALSE);
+
+  if (messagerie_settings_get_boolean (self, "relay_enabled") &&
+      messagerie_settings_get_boolean (self, "relay_auth"))
+    {
+      relay_host = messagerie_settings_get (self, "relay_host");
+      relay_user = messagerie_settings_get (self, "relay_user");
+    }
+  login = relay_host != NULL && *relay_host != '\0' && *relay_user != '\0';
+
+  if (host != NULL)
+    *host = login ? relay_host : NULL;
+  if (user != NULL)
+    *user = login ? relay_user : NULL;
+  return login;
+}
+
+/* The gateway's port as exim is told it (messagerie-render.c) and the
+ * connection test uses it: the port of the TLS choice, or relay_port as it
+ * is for a custom one. */
+const char *
+messagerie_settings_get_relay_port (MessagerieSettings *self)
+{
+  const char *tls = messagerie_settings_get (self, "relay_tls");
+
+  if (g_str_equal (tls, "custom"))
+    return messagerie_settings_get (self, "relay_port");
+  if (g_str_equal (tls, "port-465"))
+    return "465";
+  if (g_str_equal (tls, "port-587"))
+    return "587";
+  return "25";
+}
+
+/* Whether TLS starts with the connection (SMTPS) rather than through
+ * STARTTLS: port 465, or a custom port with its switch on. */
+gboolean
+messagerie_settings_get_relay_implicit_tls (MessagerieSettings *self)
+{
+  const char *tls = messagerie_settings_get (self, "relay_tls");
+
+  return g_str_equal (tls, "port-465") ||
+         (g_str_equal (tls, "custom") &&
+          messagerie_settings_get_boolean (self, "relay_custom_implicit_tls"));
 }

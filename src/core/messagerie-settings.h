@@ -53,6 +53,7 @@ gboolean            messagerie_settings_load_file     (MessagerieSettings  *self
                                                        GError             **error);
 char               *messagerie_settings_to_data       (MessagerieSettings  *self,
                                                        gsize               *length);
+GBytes             *messagerie_settings_to_input      (MessagerieSettings  *self);
 gboolean            messagerie_settings_save_file     (MessagerieSettings  *self,
                                                        const char          *path,
                                                        GError             **error);
@@ -76,6 +77,7 @@ char              **messagerie_settings_get_containers (MessagerieSettings *self
 gboolean            messagerie_settings_has_mail_server (MessagerieSettings *self);
 gboolean            messagerie_settings_in_use        (MessagerieSettings *self,
                                                        const char         *key);
+char               *messagerie_settings_dup_server_name (MessagerieSettings *self);
 gboolean            messagerie_settings_domain_is_host_name (MessagerieSettings *self);
 gboolean            messagerie_settings_equal         (MessagerieSettings *self,
                                                        MessagerieSettings *other);
@@ -84,6 +86,11 @@ void                messagerie_settings_normalize     (MessagerieSettings *self)
 const char         *messagerie_settings_get_password  (MessagerieSettings *self);
 void                messagerie_settings_set_password  (MessagerieSettings *self,
                                                        const char         *password);
+gboolean            messagerie_settings_get_relay_login (MessagerieSettings  *self,
+                                                         const char         **host,
+                                                         const char         **user);
+const char         *messagerie_settings_get_relay_port (MessagerieSettings *self);
+gboolean            messagerie_settings_get_relay_implicit_tls (MessagerieSettings *self);
 
 gboolean            messagerie_parse_uint             (const char *text,
                                                        guint64     max,

@@ -204,3 +204,14 @@ messagerie_smtp_auth_plain (const char *user,
   g_free (buffer);
   return encoded;
 }
+
+char *
+messagerie_smtp_host_name (const char *name)
+{
+  char *clean = g_strdup (*name != '\0' ? name : "localhost");
+
+  for (char *p = clean; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
+      *p = '-';
+  return clean;
+}

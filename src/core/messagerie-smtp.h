@@ -59,6 +59,10 @@ char                *messagerie_smtp_sanitize           (const char *text,
 char                *messagerie_smtp_auth_plain         (const char *user,
                                                          const char *password);
 
+/* @name fit for EHLO and for a header: anything but letters, digits, dots
+ * and hyphens made a hyphen; "localhost" for an empty name. */
+char                *messagerie_smtp_host_name          (const char *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieSmtpReply, messagerie_smtp_reply_free)
 
 G_END_DECLS

@@ -173,6 +173,17 @@ open_parent (int          root_fd,
 }
 
 int
+messagerie_root_open (const char  *root,
+                      GError     **error)
+{
+  int fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    set_errno_error (error, errno, _("Cannot open the folder %s: %s"), root);
+  return fd;
+}
+
+int
 messagerie_dir_open (int          root_fd,
                      const char  *path,
                      gboolean     create,

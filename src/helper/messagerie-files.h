@@ -65,6 +65,11 @@ gboolean             messagerie_file_rename     (int          root_fd,
                                                  const char  *to,
                                                  GError     **error);
 
+/* Opens @root, the folder the others are relative to: "/", or the --root
+ * folder as given. Returns a descriptor, or -1. */
+int                  messagerie_root_open       (const char  *root,
+                                                 GError     **error);
+
 /* Opens the folder @path, making it and the missing ones above with
  * @mode when @create is set. Returns a descriptor, or -1. */
 int                  messagerie_dir_open        (int          root_fd,

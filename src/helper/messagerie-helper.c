@@ -45,22 +45,22 @@ fail (int         code,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  /* Keep it one line whatever a message carries. */
-  g_strdelimit (message, "\r\n", ' ');
-  fprintf (stderr, _("Error: %s\n"), message);
+  messagerie_protocol_print_error (message);
   return code;
 }
 
-/* Reads at most MESSAGERIE_SETTINGS_MAX_INPUT bytes: one more means the input
- * is too large, and nothing beyond is read. */
-static GBytes *
-read_stdin (gboolean *too_large)
+/* The settings on standard input. Reading stops one byte past
+ * MESSAGERIE_SETTINGS_MAX_INPUT, which the loader refuses as too large. On
+ * failure, the error says why the input is not a settings file. */
+static gboolean
+read_settings (MessagerieSettings **out,
+               GError             **error)
 {
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
   gsize max = MESSAGERIE_SETTINGS_MAX_INPUT + 1;
   g_autofree char *buffer = g_malloc (max);
   gsize length = 0;
-
-  *too_large = FALSE;
+  gboolean ok;
 
   while (length < max)
     {
@@ -73,60 +73,9 @@ read_stdin (gboolean *too_large)
       length += (gsize) n;
     }
 
-  if (length > MESSAGERIE_SETTINGS_MAX_INPUT)
-    {
-      explicit_bzero (buffer, length);
-      *too_large = TRUE;
-      return NULL;
-    }
-
-  {
-    /* The input may carry the relay password: the copy in GBytes is the
-     * only one left. */
-    GBytes *bytes = g_bytes_new (buffer, length);
-
-    explicit_bzero (buffer, length);
-    return bytes;
-  }
-}
-
-static void
-wipe_bytes (GBytes *bytes)
-{
-  gsize length;
-  char *data = (char *) g_bytes_get_data (bytes, &length);
-
-  if (data != NULL)
-    explicit_bzero (data, length);
-  g_bytes_unref (bytes);
-}
-
-/* On failure, the error says why the input is not a settings file. */
-static gboolean
-read_settings (MessagerieSettings **out,
-               GError             **error)
-{
-  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
-  gboolean too_large;
-  GBytes *input;
-  gboolean ok;
-
-  input = read_stdin (&too_large);
-  if (input == NULL)
-    {
-      g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_TOO_LARGE,
-                   _("The settings on standard input are larger than %d KiB."),
-                   MESSAGERIE_SETTINGS_MAX_INPUT / 1024);
-      return FALSE;
-    }
-
-  {
-    gsize length;
-    const char *data = g_bytes_get_data (input, &length);
-
-    ok = messagerie_settings_load_data (settings, data ? data : "", length, error);
-  }
-  wipe_bytes (input);
+  ok = messagerie_settings_load_data (settings, buffer, length, error);
+  /* The input may carry the relay password. */
+  explicit_bzero (buffer, length);
 
   if (ok)
     *out = g_steal_pointer (&settings);
@@ -145,13 +94,7 @@ verb_validate (HelperOptions *options)
 
   findings = messagerie_validate (settings);
   for (guint i = 0; i < findings->len; i++)
-    {
-      MessagerieFinding *finding = g_ptr_array_index (findings, i);
-
-      printf ("%s\t%s\t%s\t%s\n",
-              messagerie_severity_to_string (finding->severity),
-              finding->key, finding->rule, finding->message);
-    }
+    messagerie_protocol_finding (g_ptr_array_index (findings, i));
 
   return messagerie_findings_have_error (findings) ? MESSAGERIE_EXIT_INVALID
                                                    : MESSAGERIE_EXIT_OK;
@@ -244,7 +187,7 @@ print_relay_errors (MessagerieSettings *settings)
       if (finding->severity != MESSAGERIE_SEVERITY_ERROR ||
           !(g_str_has_prefix (finding->key, "relay_") || g_str_equal (finding->key, "password")))
         continue;
-      messagerie_protocol_emit ("error", finding->key, finding->rule, finding->message, NULL);
+      messagerie_protocol_finding (finding);
       found = TRUE;
     }
 

@@ -43,6 +43,22 @@ messagerie_protocol_step (const char *id,
   messagerie_protocol_emit ("step", id, message, NULL);
 }
 
+void
+messagerie_protocol_finding (const MessagerieFinding *finding)
+{
+  messagerie_protocol_emit (messagerie_severity_to_string (finding->severity),
+                            finding->key, finding->rule, finding->message, NULL);
+}
+
+void
+messagerie_protocol_print_error (const char *message)
+{
+  g_autofree char *one_line = g_strdup (message);
+
+  g_strdelimit (one_line, "\r\n", ' ');
+  fprintf (stderr, _("Error: %s\n"), one_line);
+}
+
 int
 messagerie_protocol_result_code (const char *code,
                                  int         exit_code,
@@ -53,12 +69,7 @@ messagerie_protocol_result_code (const char *code,
   /* Someone running the helper by hand reads standard error, like for the
    * other verbs. */
   if (exit_code != MESSAGERIE_EXIT_OK)
-    {
-      g_autofree char *one_line = g_strdup (message);
-
-      g_strdelimit (one_line, "\r\n", ' ');
-      fprintf (stderr, _("Error: %s\n"), one_line);
-    }
+    messagerie_protocol_print_error (message);
 
   return exit_code;
 }

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "messagerie-helper-codes.h"
+#include "messagerie-rules.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,12 @@ void        messagerie_protocol_emit        (const char *first,
                                              ...) G_GNUC_NULL_TERMINATED;
 void        messagerie_protocol_step        (const char *id,
                                              const char *message);
+/* A finding of the rules: severity, key, rule, message. validate prints
+ * the same lines. */
+void        messagerie_protocol_finding     (const MessagerieFinding *finding);
+/* "Error: @message" on standard error, on one line whatever @message
+ * holds: every failure of the helper ends with one. */
+void        messagerie_protocol_print_error (const char *message);
 /* Prints the result line (and, for a failure, the same message as an
  * "Error:" line on standard error) and returns the exit code. */
 int         messagerie_protocol_result      (MessagerieResult  result,
