@@ -19,22 +19,16 @@
 #
 # A tool that is not installed skips its case, naming the package.
 
+# diag reads standard input here; its FILE arguments are optional.
+# shellcheck disable=SC2119
 set -u
 
 mode=${1:-}
 shift || true
 
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# Diagnostics on standard error, as TAP comments (meson test
-# --print-errorlogs shows only that of a TAP test).
-diag () { sed 's/^/# /' >&2; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/check-data.XXXXXX") || exit 1
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/lib-tap.sh
+. "$(dirname "$(readlink -f "$0")")/lib-tap.sh"
+make_work check-data
 
 # run NAME COMMAND...: one case, passed when COMMAND exits 0; its output
 # goes to the diagnostics either way (hints and notes included).

@@ -17,15 +17,18 @@
 
 set -u
 
-srcdir=${1:-$(dirname "$(readlink -f "$0")")/..}
-lang=${CHECK_PO_LANG:-fr}
+tests=$(dirname "$(readlink -f "$0")")
+srcdir=${1:-$tests/..}
+# shellcheck source=tests/lib-tap.sh
+. "$tests/lib-tap.sh"
 
-cd "$srcdir" || { echo "1..0 # SKIP no source directory $srcdir"; exit 1; }
+plan=5
+echo "1..$plan"
+cd "$srcdir" || bail "no source directory $srcdir"
 
-pofile=po/$lang.po
+pofile=po/fr.po
 potfiles=po/POTFILES.in
-work=$(mktemp -d "${TMPDIR:-/tmp}/check-po.XXXXXX") || exit 1
-trap 'rm -rf "$work"' EXIT
+make_work check-po
 
 # The keywords and flags of meson's i18n 'glib' preset (po/meson.build), so
 # the template is the one `ninja messagerie-pot` would write.
@@ -47,15 +50,7 @@ xgettext_args=(
   --flag=g_prefix_error:2:c-format
 )
 
-n=0
-failed=0
 pot=$work/messagerie.pot
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-# Diagnostics: every line of a file or of stdin, as TAP comments, on
-# standard error (meson test --print-errorlogs shows only that of a TAP test).
-diag () { sed 's/^/# /' "$@" >&2; }
 
 # Prints the entries at the given line numbers ($2...) of the PO file $1
 # (msgcmp and msgfmt report "FILE:LINE: ...").
@@ -76,8 +71,6 @@ show_entries () {
     END { NR++; flush() }
   ' "$file"
 }
-
-echo "1..5"
 
 # 1. Regenerate the template.
 if xgettext "${xgettext_args[@]}" -D . -f "$potfiles" -o "$pot" >"$work/xgettext.log" 2>&1 \
@@ -117,9 +110,9 @@ fi
 # 3. Every msgid of the template has an entry in the translation. Untranslated
 # and fuzzy entries count as present here (check 4 reports them): this check
 # fails only on a msgid the translation does not have at all.
-if [ ! -f "$pofile" ]; then
+if [ ! -f "$pofile" ] || [ ! -s "$pot" ]; then
   not_ok "$pofile has every msgid of the sources"
-  echo "$pofile does not exist" | diag
+  echo "no $pofile, or no template to compare it with" | diag
 elif msgcmp --use-untranslated --use-fuzzy "$pofile" "$pot" >"$work/msgcmp.log" 2>&1; then
   ok "$pofile has every msgid of the sources"
 else

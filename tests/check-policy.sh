@@ -15,6 +15,8 @@
 # Usage: tests/check-policy.sh POLICY EXPECTED_HELPER_PATH
 # Needs xmllint (package libxml2-utils).
 
+# diag reads standard input here; its FILE arguments are optional.
+# shellcheck disable=SC2119
 set -u
 
 policy=$1
@@ -22,12 +24,8 @@ expected_path=$2
 action=fr.eole.messagerie.apply
 dtd=/usr/share/polkit-1/policyconfig-1.dtd
 
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag () { sed 's/^/# /' >&2; }
+# shellcheck source=tests/lib-tap.sh
+. "$(dirname "$(readlink -f "$0")")/lib-tap.sh"
 
 if ! command -v xmllint >/dev/null; then
   echo "1..0 # SKIP xmllint not found (package libxml2-utils)"

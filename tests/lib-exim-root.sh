@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # The variables set here are the sourcing script's to use, and it sets
-# srcdir and work: shellcheck cannot see either side.
+# srcdir, work and password: shellcheck cannot see either side.
 # shellcheck disable=SC2034,SC2154
 #
 # Sourced by the TAP scripts that run the real exim against the test SMTP
@@ -10,9 +10,8 @@
 # the gateway (tests/smtp-server.py) started and stopped by PID, and what
 # exim's shared state needs after a test.
 #
-# The caller sets srcdir (the source tree), work (its temporary folder,
-# removed by the caller) and defines diag (TAP diagnostics from standard
-# input or files), before sourcing this file.
+# The caller sources tests/lib-tap.sh (diag, stop_pid) and sets srcdir (the
+# source tree) and work (its temporary folder) before sourcing this file.
 
 python=/usr/bin/python3
 server_script=$srcdir/tests/smtp-server.py
@@ -21,6 +20,17 @@ mainlog=/var/log/exim4/mainlog
 exim=$(command -v exim4 || echo /usr/sbin/exim4)
 gateway=smtp.messagerie.test
 gateway_address=127.0.0.2
+
+# The settings both scripts send.
+mail_domain=monetab.ac-test.fr
+primary_hostname=scribe.monetab.lan
+relay_user=scribe-relais@$mail_domain
+# A colon (the user/password separator of passwd.client), a caret (doubled
+# by Debian's authenticators), a space and a non-ASCII letter: the gateway
+# compares the bytes.
+relay_password='s3cr^et:pâss word'
+root_sender=serveur.scribe@$mail_domain
+root_recipient=admin.externe@example.org
 
 # exim_root_missing: one line per prerequisite this machine lacks to run
 # exim on a test root against the gateway; nothing when all are there.
@@ -47,14 +57,17 @@ gateway_missing () {
 
 server_pid=
 server_port=
+server_failed=
 
 # server_start NAME SCRIPT ARGS...: starts SCRIPT (tests/smtp-server.py or
 # another server that prints "ready HOST PORT") on $gateway_address with
 # ARGS, its output in $work/NAME.ready and $work/NAME.log; sets server_pid
-# and server_port. Non-zero, with diagnostics, when it did not come up.
+# and server_port. Non-zero, with diagnostics, when it did not come up;
+# server_failed then says so (and is empty after a start that worked).
 server_start () {
   local name=$1 script=$2 line i
   shift 2
+  server_failed=
   mkdir -p "$(dirname "$work/$name")"
   "$python" "$script" --host "$gateway_address" "$@" \
     >"$work/$name.ready" 2>"$work/$name.log" </dev/null &
@@ -67,22 +80,15 @@ server_start () {
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "$(basename "$script") did not start ($*):" | diag
+  server_failed="$(basename "$script") did not start ($*)"
+  echo "$server_failed:" | diag
   diag "$work/$name.log"
   server_stop
   return 1
 }
 
 server_stop () {
-  local i
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null
-  for i in $(seq 50); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
+  stop_pid "$server_pid"
   server_pid=
 }
 
@@ -143,14 +149,17 @@ make_root () {
   } >>"$root/etc/exim4/exim4.conf.localmacros"
 }
 
-# demo_settings KEY=VALUE...: the demo Scribe settings with these values
-# (each KEY a line of the demo file), on standard output.
-demo_settings () {
+# helper_input KEY=VALUE...: what the helper reads on standard input, on
+# standard output: the demo Scribe settings with these values (each KEY a
+# line of the demo file), then the password ($password if set, by default
+# $relay_password) in a [secret] group.
+helper_input () {
   local edits=() pair
   for pair in "$@"; do
     edits+=(-e "s|^${pair%%=*}=.*|$pair|")
   done
   sed "${edits[@]}" "$demo_conf"
+  printf '\n[secret]\npassword=%s\n' "${password-$relay_password}"
 }
 
 # ---------------------------------------------------------------------------
@@ -161,17 +170,23 @@ exim_id_of () {
   awk -v want="id=$1" '$4 == "<=" { for (i = 5; i <= NF; i++) if ($i == want) { print $3; exit } }' "$mainlog" 2>/dev/null
 }
 
+# queued ID: the message ID and its bounces, those still in exim's queue.
+queued () {
+  local bounce
+  [ -n "$1" ] || return 0
+  for bounce in $1 $(awk -v r="R=$1" '$4 == "<=" && $5 == "<>" && $6 == r { print $3 }' "$mainlog"); do
+    [ ! -e "/var/spool/exim4/input/$bounce-H" ] || echo "$bounce"
+  done
+}
+
 # remove_from_queue CONF ID: a message the test sent and a bounce of it
 # must not stay in the machine's queue when a delivery failed (the
 # machine's own exim would retry them with its own configuration).
 remove_from_queue () {
-  local conf=$1 id=$2 bounce
-  [ -n "$id" ] || return 0
-  for bounce in $id $(awk -v r="R=$id" '$4 == "<=" && $5 == "<>" && $6 == r { print $3 }' "$mainlog"); do
-    if [ -e "/var/spool/exim4/input/$bounce-H" ]; then
-      echo "removing $bounce from the queue" | diag
-      "$exim" -C "$conf" -Mrm "$bounce" >/dev/null 2>&1
-    fi
+  local conf=$1 id
+  for id in $(queued "$2"); do
+    echo "removing $id from the queue" | diag
+    "$exim" -C "$conf" -Mrm "$id" >/dev/null 2>&1
   done
 }
 

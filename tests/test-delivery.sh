@@ -54,72 +54,28 @@ declare -A c_verify=([tls-no-auth]=true [starttls-custom-port]=true [smtps-custo
 declare -A c_mode=([tls-no-auth]=plain [starttls-custom-port]=starttls [smtps-custom-port]=smtps)
 declare -A c_expect_tls=([tls-no-auth]=none [starttls-custom-port]=starttls [smtps-custom-port]=implicit)
 
-mail_domain=monetab.ac-test.fr
-primary_hostname=scribe.monetab.lan
-relay_user=scribe-relais@$mail_domain
-# A colon (the user/password separator of passwd.client) and a caret
-# (doubled by Debian's authenticators) in the password, and a non-ASCII
-# letter: the gateway compares the bytes.
-relay_password='s3cr^et:pâss word'
-root_sender=serveur.scribe@$mail_domain
 root_sender_name='Serveur Scribe — Collège Éole'
-root_recipient=admin.externe@example.org
 
-checks_per_case=7
-echo "1..$(( ${#case_names[@]} * checks_per_case ))"
-
-# ---------------------------------------------------------------------------
-# TAP helpers
-
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# Diagnostics on standard error, as TAP comments (meson test
-# --print-errorlogs shows them for a failed test).
-diag () { sed 's/^/# /' "$@" >&2; }
-# check DESCRIPTION COMMAND...: one case from a command's status.
-check () {
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-# ---------------------------------------------------------------------------
-# Processes and files, cleaned up on exit
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/messagerie-delivery.XXXXXX") || exit 1
+# shellcheck source=tests/lib-tap.sh
+. "$srcdir/tests/lib-tap.sh"
+# Processes and files, cleaned up on exit.
+make_work messagerie-delivery
+at_exit () { server_stop; }
 # shellcheck source=tests/lib-exim-root.sh
 . "$srcdir/tests/lib-exim-root.sh"
 
-cleanup () {
-  # A second signal must not cut the cleanup short.
-  trap '' INT TERM
-  server_stop
-  if [ -n "${MESSAGERIE_KEEP_TMP:-}" ]; then
-    echo "# kept $work" >&2
-  else
-    rm -rf -- "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+checks_per_case=7
+plan=$(( ${#case_names[@]} * checks_per_case ))
+echo "1..$plan"
 
 # ---------------------------------------------------------------------------
 # Prerequisites: when one is missing, every case fails and says which.
 
-missing=()
-while IFS= read -r line; do missing+=("$line"); done < <(exim_root_missing)
-[ -n "$helper" ] && [ -x "$helper" ] || missing+=("MESSAGERIE_HELPER is not set to the built helper ('$helper')")
-
-if [ "${#missing[@]}" -gt 0 ]; then
-  for ((i = n; i < ${#case_names[@]} * checks_per_case; i++)); do
-    not_ok "this machine cannot run the delivery tests"
-  done
-  printf '%s\n' "${missing[@]}" | diag
-  exit 1
+missing=$(exim_root_missing)
+[ -n "$helper" ] && [ -x "$helper" ] || missing+=${missing:+$'\n'}"MESSAGERIE_HELPER is not set to the built helper ('$helper')"
+if [ -n "$missing" ]; then
+  printf '%s\n' "$missing" | diag
+  bail "this machine cannot run the delivery tests"
 fi
 
 # The gateway's certificate: its name and its address, so that exim's
@@ -129,6 +85,7 @@ if ! openssl req -x509 -newkey rsa:2048 -nodes -days 2 -sha256 \
        -subj "/CN=$gateway" \
        -addext "subjectAltName=DNS:$gateway,IP:$gateway_address" >"$work/openssl.log" 2>&1; then
   diag "$work/openssl.log"
+  bail "openssl makes the gateway's certificate"
 fi
 chmod 0644 "$work/cert.pem"
 
@@ -158,38 +115,34 @@ case_root () {
 }
 
 # settings CASE PORT: the demo Scribe settings with this case's relay, and
-# the password in a [secret] group, on standard output.
+# the password, on standard output.
 settings () {
   local c=$1 port=$2
   [ "${c_tls[$c]}" = custom ] || port=
-  demo_settings relay_enabled=true "relay_host=$gateway" "relay_tls=${c_tls[$c]}" \
+  helper_input relay_enabled=true "relay_host=$gateway" "relay_tls=${c_tls[$c]}" \
     "relay_port=$port" "relay_custom_implicit_tls=${c_implicit[$c]}" \
     "relay_tls_verify=${c_verify[$c]}" relay_auth=true "relay_user=$relay_user" \
     "mail_domain=$mail_domain" "root_sender=$root_sender" \
     "root_sender_name=$root_sender_name" "root_recipient=$root_recipient"
-  printf '\n[secret]\npassword=%s\n' "$relay_password"
 }
 
 # ---------------------------------------------------------------------------
 
 run_case () {
   local c=$1 root conf out rc token id received lines what from_name from_addr delivery cv seen_cv
-  local pending=$checks_per_case
+  local first=$((n + 1))
   mkdir -p "$work/$c"
   echo "# case $c: relay_tls=${c_tls[$c]} port=${c_port[$c]} implicit=${c_implicit[$c]} verify=${c_verify[$c]}, server ${c_mode[$c]}" >&2
 
   # skip_rest REASON: the case's remaining checks, which cannot run.
   skip_rest () {
-    local i
-    for ((i = 0; i < pending; i++)); do skip "$c: (not run)" "$1"; done
-    pending=0
+    while [ "$n" -lt $((first + checks_per_case - 1)) ]; do skip "$c: (not run)" "$1"; done
   }
 
   # 1. apply
   what="$c: messagerie-helper --root ROOT apply ends with result ok"
   if ! start_server "$c"; then
     not_ok "$c: the test SMTP server starts on $gateway_address:${c_port[$c]/auto/(a free port)}"
-    pending=$((pending - 1))
     skip_rest "no SMTP server"
     return
   fi
@@ -197,14 +150,12 @@ run_case () {
   conf=$root/var/lib/exim4/config.autogenerated
   settings "$c" "$server_port" >"$work/$c/settings"
   rc=0
-  out=$("$helper" --root "$root" apply <"$work/$c/settings" 2>"$work/$c/apply.err") || rc=$?
-  pending=$((pending - 1))
-  if [ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1 | cut -f 1,2)" = "$(printf 'result\tok')" ] \
-     && [ -f "$conf" ]; then
+  "$helper" --root "$root" apply <"$work/$c/settings" >"$work/$c/apply.out" 2>"$work/$c/apply.err" || rc=$?
+  if [ "$rc" -eq 0 ] && [ "$(result_code "$work/$c/apply.out")" = ok ] && [ -f "$conf" ]; then
     ok "$what (port $server_port)"
   else
     not_ok "$what"
-    { echo "exit $rc; output:"; printf '%s\n' "$out"; echo "stderr:"; cat "$work/$c/apply.err"
+    { echo "exit $rc; output:"; cat "$work/$c/apply.out"; echo "stderr:"; cat "$work/$c/apply.err"
       [ -f "$conf" ] || echo "$conf was not written"
       echo "settings sent (password hidden):"; sed 's/^password=.*/password=…/' "$work/$c/settings"
     } | diag
@@ -219,7 +170,6 @@ run_case () {
   # "R: ..." and "T: ..." lines: the answer is what follows.
   out=$(LC_ALL=C "$exim" -C "$conf" -bt root 2>&1) || rc=$?
   lines=$(printf '%s\n' "$out" | grep -vE '^[RT]: ')
-  pending=$((pending - 1))
   if [ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$lines" | head -n 1)" = "$root_recipient" ] &&
      printf '%s\n' "$lines" | grep -qE "^ +<-- root@$mail_domain\$" &&
      printf '%s\n' "$lines" | grep -qE "^ +router = smarthost, transport = remote_smtp_smarthost\$" &&
@@ -240,7 +190,6 @@ run_case () {
   id=$(exim_id_of "$token")
   delivery=
   [ -z "$id" ] || delivery=$(grep -F " $id => $root_recipient " "$mainlog" | tail -n 1)
-  pending=$((pending - 1))
   if [ "$rc" -eq 0 ] && [ -n "$delivery" ] && grep -qF " $id Completed" "$mainlog"; then
     ok "$c: exim delivers root's message $id to the gateway"
   else
@@ -262,7 +211,6 @@ run_case () {
   # 4. exactly one message, for root_recipient, from root_sender.
   received=("$server_out"/msg-*.json)
   [ -e "${received[0]}" ] || received=()
-  pending=$((pending - 1))
   if [ "${#received[@]}" -eq 1 ] &&
      [ "$(record 'r["rcpt_tos"]' "${received[0]}")" = "['$root_recipient']" ] &&
      [ "$(record 'r["mail_from"]' "${received[0]}")" = "$root_sender" ]; then
@@ -283,7 +231,6 @@ run_case () {
 
   # 5. authenticated as relay_user
   lines=$(record 'r["login"]' "${received[0]}")
-  pending=$((pending - 1))
   check "$c: exim authenticated as $relay_user (login seen by the gateway: '$lines')" \
     test "$lines" = "$relay_user"
 
@@ -302,7 +249,6 @@ run_case () {
     *" X="*) seen_cv='?' ;;
     *) seen_cv=none ;;
   esac
-  pending=$((pending - 1))
   if [ "${lines%% *}" = "${c_expect_tls[$c]}" ] && [ "$seen_cv" = "$cv" ]; then
     ok "$c: TLS ${c_expect_tls[$c]}, certificate verified: $cv (gateway: $lines)"
   else
@@ -314,7 +260,6 @@ run_case () {
   # 7. From: root_sender_name <root_sender>, RFC 2047 decoded
   from_addr=$(record 'msg["From"].addresses[0].addr_spec if msg["From"] and len(msg["From"].addresses) == 1 else ""' "${received[0]}")
   from_name=$(record 'msg["From"].addresses[0].display_name if msg["From"] and len(msg["From"].addresses) == 1 else ""' "${received[0]}")
-  pending=$((pending - 1))
   if [ "$from_addr" = "$root_sender" ] && [ "$from_name" = "$root_sender_name" ]; then
     ok "$c: From: « $from_name » <$from_addr>"
   else

@@ -38,46 +38,14 @@ self=$(readlink -f "${BASH_SOURCE[0]}")
 keyring_password=test-password
 secrets_service_file=/usr/share/dbus-1/services/org.freedesktop.secrets.service
 
+# shellcheck source=tests/lib-tap.sh
+. "$(dirname "$self")/lib-tap.sh"
+# shellcheck source=tests/lib-session.sh
+. "$(dirname "$self")/lib-session.sh"
+
 # ---------------------------------------------------------------------------
 # Inside one session (the script runs itself under dbus-run-session):
 #   test-keyring.sh --session MODE PROGRAM PID_FILE
-
-daemon_pid=
-
-# start_daemon [PASSWORD]: gnome-keyring-daemon with the secrets component
-# only, unlocking (or creating) the login keyring with PASSWORD if given.
-start_daemon () {
-  if [ $# -gt 0 ]; then
-    printf %s "$1" | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null &
-  else
-    gnome-keyring-daemon --foreground --components=secrets </dev/null >/dev/null &
-  fi
-  daemon_pid=$!
-  echo "$daemon_pid" >>"$pid_file"
-  gdbus wait --session --timeout 10 org.freedesktop.secrets
-}
-
-# running PID: the process exists and is not a zombie.
-running () {
-  kill -0 "$1" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]
-}
-
-# stop_pid PID: TERM, then KILL after 5 s.
-stop_pid () {
-  kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 50); do
-    running "$1" || return 0
-    sleep 0.1
-  done
-  kill -KILL "$1" 2>/dev/null || true
-}
-
-stop_daemon () {
-  [ -n "$daemon_pid" ] || return 0
-  stop_pid "$daemon_pid"
-  wait "$daemon_pid" 2>/dev/null
-  daemon_pid=
-}
 
 # The daemon the bus started by itself: not our child, found by its name.
 stop_activated_daemon () {
@@ -96,20 +64,23 @@ run_session () {
   pid_file=$3
 
   case $mode in
-    working | locked | refused-seed) start_daemon "$keyring_password" ;;
-    refused) start_daemon "wrong-$keyring_password" ;;
-    never-unlocked) start_daemon ;;
+    working | locked | refused-seed) start_keyring "$keyring_password" ;;
+    refused) start_keyring "wrong-$keyring_password" ;;
+    never-unlocked) start_keyring ;;
     *) true ;;
-  esac || {
+  esac
+  status=$?
+  [ -z "$keyring_pid" ] || echo "$keyring_pid" >>"$pid_file"
+  if [ "$status" -ne 0 ]; then
     echo "not ok 1 - $mode: gnome-keyring-daemon did not appear on the bus within 10 s"
-    stop_daemon
+    stop_keyring
     return 1
-  }
+  fi
 
   "$program" "$mode" --tap
   status=$?
   [ "$mode" != activated ] || stop_activated_daemon
-  stop_daemon
+  stop_keyring
   return "$status"
 }
 
@@ -134,39 +105,11 @@ for command in dbus-run-session dbus-daemon gdbus gnome-keyring-daemon timeout; 
   fi
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/test-keyring.XXXXXX") || exit 1
+make_work test-keyring
 pid_file=$work/pids
 : >"$pid_file"
-cleanup () {
-  [ -n "${MESSAGERIE_KEEP_TMP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
-n=0
-failed=0
-
-# A session bus like the standard one, but without any service directory
-# (or with only $1): nothing is started on it but what the script starts.
-write_bus_config () {
-  local file=$1 servicedir=${2:-}
-  {
-    echo '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"'
-    echo ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">'
-    echo '<busconfig>'
-    echo '  <type>session</type>'
-    echo '  <keep_umask/>'
-    echo '  <listen>unix:tmpdir=/tmp</listen>'
-    echo '  <auth>EXTERNAL</auth>'
-    [ -z "$servicedir" ] || echo "  <servicedir>$servicedir</servicedir>"
-    echo '  <policy context="default">'
-    echo '    <allow send_destination="*" eavesdrop="true"/>'
-    echo '    <allow eavesdrop="true"/>'
-    echo '    <allow own="*"/>'
-    echo '  </policy>'
-    echo '</busconfig>'
-  } >"$file"
-}
-
+# Session buses on which nothing is started but what the script starts.
 write_bus_config "$work/bus-bare.conf"
 mkdir -p "$work/services"
 printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/false\n' \
@@ -210,44 +153,37 @@ run_mode () {
   done <"$out"
 
   failed=$((failed + mode_failed))
-  if [ "$status" -ne 0 ] && [ "$mode_failed" -eq 0 ]; then
-    n=$((n + 1))
-    failed=$((failed + 1))
-    if [ "$status" -eq 124 ]; then
-      echo "not ok $n - $mode: timed out"
-    else
-      echo "not ok $n - $mode: the program exited with status $status"
-    fi
+  if [ "$status" -eq 124 ]; then
+    not_ok "$mode: timed out"
+  elif [ "$status" -ne 0 ] && [ "$mode_failed" -eq 0 ]; then
+    not_ok "$mode: the program exited with status $status"
   elif [ "$mode_cases" -eq 0 ]; then
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $mode: no case ran"
+    not_ok "$mode: no case ran"
   fi
 }
 
-run_mode working working dbus-run-session --config-file="$work/bus-bare.conf" -- \
-  "$BASH" "$self" --session working "$program" "$pid_file"
+# in_session MODE [HOME_NAME [BUS_CONFIG]]: run_mode for MODE in a session
+# bus of its own (by default the bare one; "" for the standard bus).
+in_session () {
+  local mode=$1 home=${2:-$1} conf=${3-$work/bus-bare.conf}
+  run_mode "$mode" "$home" dbus-run-session ${conf:+"--config-file=$conf"} -- \
+    "$BASH" "$self" --session "$mode" "$program" "$pid_file"
+}
+
+in_session working
 run_mode no-bus no-bus "$program" no-bus --tap
-run_mode no-service no-service dbus-run-session --config-file="$work/bus-bare.conf" -- \
-  "$BASH" "$self" --session no-service "$program" "$pid_file"
-run_mode broken-service broken-service dbus-run-session --config-file="$work/bus-broken.conf" -- \
-  "$BASH" "$self" --session broken-service "$program" "$pid_file"
-run_mode never-unlocked never-unlocked dbus-run-session --config-file="$work/bus-bare.conf" -- \
-  "$BASH" "$self" --session never-unlocked "$program" "$pid_file"
+in_session no-service
+in_session broken-service broken-service "$work/bus-broken.conf"
+in_session never-unlocked
 if [ -f "$secrets_service_file" ]; then
   # The standard session bus: its service directories, the system's.
-  run_mode activated activated dbus-run-session -- \
-    "$BASH" "$self" --session activated "$program" "$pid_file"
+  in_session activated activated ""
 else
-  n=$((n + 1))
-  echo "ok $n - activated # SKIP no $secrets_service_file"
+  skip activated "no $secrets_service_file"
 fi
-run_mode locked locked dbus-run-session --config-file="$work/bus-bare.conf" -- \
-  "$BASH" "$self" --session locked "$program" "$pid_file"
-run_mode refused-seed refused dbus-run-session --config-file="$work/bus-bare.conf" -- \
-  "$BASH" "$self" --session refused-seed "$program" "$pid_file"
-run_mode refused refused dbus-run-session --config-file="$work/bus-bare.conf" -- \
-  "$BASH" "$self" --session refused "$program" "$pid_file"
+in_session locked
+in_session refused-seed refused
+in_session refused
 
 # Nothing of the test left running: the daemons it started (by PID), and
 # any process whose HOME is one of its throwaway ones (a daemon the bus
@@ -271,12 +207,10 @@ for _ in $(seq 50); do
   [ -n "$left" ] || break
   sleep 0.1
 done
-n=$((n + 1))
 if [ -z "$left" ]; then
-  echo "ok $n - no keyring daemon or other process of the test is left running ($(grep -c . "$pid_file") daemons stopped)"
+  ok "no keyring daemon or other process of the test is left running ($(grep -c . "$pid_file") daemons stopped)"
 else
-  failed=$((failed + 1))
-  echo "not ok $n - no keyring daemon or other process of the test is left running"
+  not_ok "no keyring daemon or other process of the test is left running"
   for pid in $left; do
     echo "# left running, stopped now: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
     kill -KILL "$pid" 2>/dev/null

@@ -63,44 +63,23 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0
 fi
 
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag () { sed 's/^/# /' "$@" >&2; }
+# shellcheck source=tests/lib-tap.sh
+. "$srcdir/tests/lib-tap.sh"
+# shellcheck source=tests/lib-polkit.sh
+. "$srcdir/tests/lib-polkit.sh"
+
 plan=9
 echo "1..$plan"
-# bail REASON: the remaining cases cannot run (setup failed).
-bail () {
-  echo "$1" | diag
-  while [ "$n" -lt "$plan" ]; do not_ok "not run: $1"; done
-  exit 1
-}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/messagerie-polkit.XXXXXX") || exit 1
-chmod 0755 "$work"
 
 # ---------------------------------------------------------------------------
 # Cleanup: everything this script changed, in reverse order. Each step runs
 # once, whether the script ends normally or not.
 
-bus_pid=
-polkitd_pid=
 installed=()      # "path" of files installed here, with a backup in $work/installed/ when one was there
 created_tops=()   # directories created here to install them
 users_created=()
 snapshot_taken=
 restored=
-
-stop_pid () {
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
 
 # The top-most ancestor of $1 that does not exist ($1 itself when its
 # parent exists; empty when $1 exists).
@@ -142,10 +121,8 @@ restore_real_files () {
   return $status
 }
 
-cleanup () {
+at_exit () {
   local i entry
-  # A second signal must not cut the cleanup short.
-  trap '' INT TERM
   restore_real_files || echo "# restoring the saved files FAILED: they are in $work/saved.tar" >&2
   rm -f "$rules_file"
   for ((i = ${#installed[@]} - 1; i >= 0; i--)); do
@@ -162,21 +139,10 @@ cleanup () {
   for entry in "${users_created[@]}"; do
     userdel "$entry" 2>/dev/null
   done
-  # polkitd before the bus it is on.
-  stop_pid "$polkitd_pid"
-  stop_pid "$bus_pid"
-  if [ -n "$bus_pid" ]; then
-    rm -f /run/dbus/pid /run/dbus/system_bus_socket
-  fi
-  if [ -n "${MESSAGERIE_KEEP_TMP:-}" ]; then
-    echo "# kept $work" >&2
-  else
-    rm -rf -- "$work"
-  fi
+  stop_polkitd
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+make_work messagerie-polkit
+chmod 0755 "$work"
 
 # install_file SOURCE DEST MODE: puts SOURCE at DEST, keeping what was
 # there for the cleanup.
@@ -226,29 +192,12 @@ echo "# exec.path of the built policy: $exec_path" >&2
 # ---------------------------------------------------------------------------
 # System bus and polkitd (TESTING.md: no systemd here)
 
-bus_answers () {
-  dbus-send --system --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId >/dev/null 2>&1
-}
-if ! bus_answers; then
-  rm -f /run/dbus/pid /run/dbus/system_bus_socket
-  mkdir -p /run/dbus
-  bus_pid=$(dbus-daemon --system --fork --print-pid 2>"$work/dbus.log" | head -n 1)
-  for i in $(seq 50); do bus_answers && break; sleep 0.1; done
-  bus_answers || { diag "$work/dbus.log"; bail "the system bus does not answer"; }
-  echo "# started a system bus, PID $bus_pid" >&2
+# tests/lib-polkit.sh: each started only when none answers, stopped at exit.
+if ! start_polkitd "$work" >"$work/polkit-start.log"; then
+  diag "$work/polkit-start.log"
+  bail "$(head -n 1 "$work/polkit-start.log")"
 fi
-
-polkit_on_bus () {
-  gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-    --method org.freedesktop.DBus.NameHasOwner org.freedesktop.PolicyKit1 2>/dev/null | grep -q true
-}
-if ! polkit_on_bus; then
-  /usr/lib/polkit-1/polkitd --no-debug >"$work/polkitd.log" 2>&1 </dev/null &
-  polkitd_pid=$!
-  gdbus wait --system --timeout 10 org.freedesktop.PolicyKit1 >/dev/null 2>&1
-  polkit_on_bus || { diag "$work/polkitd.log"; bail "polkitd did not come up on the system bus"; }
-  echo "# started polkitd, PID $polkitd_pid" >&2
-fi
+echo "# started: system bus ${system_bus_pid:-(none, one answered)}, polkitd ${polkitd_pid:-(none, one answered)}" >&2
 
 # ---------------------------------------------------------------------------
 # The policy and the helper, where an installation puts them
@@ -301,7 +250,7 @@ chmod 0644 "$rules_file"
 # pkcheck asks about.
 # shellcheck disable=SC2016
 pkcheck_as () {
-  runuser -u "$1" -- /bin/sh -c 'exec pkcheck --action-id "$1" --process $$' sh "$action" >/dev/null 2>&1
+  runuser -u "$1" -- /bin/sh -c 'exec pkcheck --action-id "$1" --process $$' sh "$action" >"$work/pkcheck.$1" 2>&1
 }
 for i in $(seq 100); do
   pkcheck_as "$user_ok" && break
@@ -311,10 +260,7 @@ if pkcheck_as "$user_ok" && ! pkcheck_as "$user_no"; then
   ok "polkit authorizes $user_ok and refuses $user_no for $action (rule $rules_file)"
 else
   not_ok "polkit authorizes $user_ok and refuses $user_no for $action"
-  # shellcheck disable=SC2016
-  { echo "pkcheck as $user_ok:"; runuser -u "$user_ok" -- /bin/sh -c 'pkcheck --action-id "$1" --process $$' sh "$action" 2>&1
-    echo "pkcheck as $user_no:"; runuser -u "$user_no" -- /bin/sh -c 'pkcheck --action-id "$1" --process $$' sh "$action" 2>&1
-  } | diag
+  for u in "$user_ok" "$user_no"; do echo "pkcheck as $u:"; cat "$work/pkcheck.$u"; done | diag
 fi
 
 # ---------------------------------------------------------------------------
@@ -389,9 +335,8 @@ show_run () {
 
 # 3–4. Authorized: applied for real.
 run_as "$user_ok" "$work/ok.out" pkexec --disable-internal-agent "$exec_path" apply
-last=$(tail -n 1 "$work/ok.out")
-if [ "$rc" -eq 0 ] && [ "${last%%$'\t'*}" = result ] && [ "$(echo "$last" | cut -f 2)" = ok ]; then
-  ok "$user_ok: pkexec $exec_path apply exits 0: $(echo "$last" | cut -f 2-)"
+if [ "$rc" -eq 0 ] && [ "$(result_code "$work/ok.out")" = ok ]; then
+  ok "$user_ok: pkexec $exec_path apply exits 0: $(tail -n 1 "$work/ok.out" | cut -f 2-)"
 else
   not_ok "$user_ok: pkexec $exec_path apply exits 0 with result ok"
   show_run "$work/ok.out" | diag
@@ -436,34 +381,26 @@ fi
 
 # 6. The helper without pkexec, as an ordinary user.
 run_as "$user_ok" "$work/direct.out" "$exec_path" apply
-last=$(tail -n 1 "$work/direct.out")
-if [ "$rc" -eq 4 ] && [ "$(echo "$last" | cut -f 1,2)" = "$(printf 'result\trefused')" ] && unchanged "the helper run directly"; then
+if [ "$rc" -eq 4 ] && [ "$(result_code "$work/direct.out")" = refused ] && unchanged "the helper run directly"; then
   ok "$user_ok: the helper run without pkexec exits 4, result refused, nothing changed"
 else
   not_ok "$user_ok: the helper run without pkexec exits 4 (refused) and nothing changes"
   show_run "$work/direct.out" | diag
 fi
 
-# 7. No path from pkexec's caller.
+# 7–8. No path from pkexec's caller, before the verb or after it.
 other_root=$work/not-a-root
-run_as "$user_ok" "$work/root.out" pkexec --disable-internal-agent "$exec_path" --root "$other_root" apply
-last=$(tail -n 1 "$work/root.out")
-if [ "$rc" -eq 4 ] && [ ! -e "$other_root" ] && unchanged "pkexec with --root"; then
-  ok "$user_ok: pkexec $exec_path --root DIR apply exits 4 (refused), nothing written"
-else
-  not_ok "$user_ok: pkexec $exec_path --root DIR apply exits 4 (refused) and writes nothing"
-  show_run "$work/root.out" | diag
-  [ ! -e "$other_root" ] || echo "$other_root was created" | diag
-fi
-
-# 8. Same, with the option after the verb.
-run_as "$user_ok" "$work/root2.out" pkexec --disable-internal-agent "$exec_path" apply --root "$other_root"
-if [ "$rc" -eq 4 ] && [ ! -e "$other_root" ] && unchanged "pkexec with apply --root"; then
-  ok "$user_ok: pkexec $exec_path apply --root DIR exits 4 (refused), nothing written"
-else
-  not_ok "$user_ok: pkexec $exec_path apply --root DIR exits 4 (refused) and writes nothing"
-  show_run "$work/root2.out" | diag
-fi
+for shown in "--root DIR apply" "apply --root DIR"; do
+  read -ra words <<<"${shown/DIR/$other_root}"
+  run_as "$user_ok" "$work/root.out" pkexec --disable-internal-agent "$exec_path" "${words[@]}"
+  if [ "$rc" -eq 4 ] && [ ! -e "$other_root" ] && unchanged "pkexec with $shown"; then
+    ok "$user_ok: pkexec $exec_path $shown exits 4 (refused), nothing written"
+  else
+    not_ok "$user_ok: pkexec $exec_path $shown exits 4 (refused) and writes nothing"
+    show_run "$work/root.out" | diag
+    [ ! -e "$other_root" ] || echo "$other_root was created" | diag
+  fi
+done
 
 # 9. Everything put back as it was.
 if restore_real_files && fingerprint >"$work/after" && cmp -s "$work/before" "$work/after"; then

@@ -24,77 +24,62 @@ set -u
 mode=$1
 program=$2
 shift 2
+tests=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+# shellcheck source=tests/lib-tap.sh
+. "$tests/lib-tap.sh"
+# shellcheck source=tests/lib-session.sh
+. "$tests/lib-session.sh"
 
 if [ "${1:-}" != --session ]; then
   if [ -z "${DISPLAY:-}" ]; then
     echo "1..0 # SKIP needs a display (run under xvfb-run, as build-aux/dev does)"
     exit 0
   fi
-  tmp=$(mktemp -d "${TMPDIR:-/tmp}/messagerie-window-keyring.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
-  mkdir -p "$tmp/home" "$tmp/run"
-  chmod 700 "$tmp/run"
-  cat >"$tmp/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=$tmp</listen>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
+  make_work messagerie-window-keyring
+  mkdir -m 700 "$work/home" "$work/run"
+  write_bus_config "$work/bus.conf"
   if [ "$mode" = no-bus ]; then
     # A session bus address whose socket does not exist: what a session
     # whose bus died looks like (without any address, GLib would
     # autolaunch one through X11 with dbus-launch).
-    HOME=$tmp/home XDG_RUNTIME_DIR=$tmp/run \
-      DBUS_SESSION_BUS_ADDRESS=unix:path=$tmp/no-bus-here \
+    HOME=$work/home XDG_RUNTIME_DIR=$work/run \
+      DBUS_SESSION_BUS_ADDRESS=unix:path=$work/no-bus-here \
       "$0" "$mode" "$program" --session
   else
-    HOME=$tmp/home XDG_RUNTIME_DIR=$tmp/run XDG_DATA_HOME=$tmp/home/.local/share \
-      dbus-run-session --config-file="$tmp/bus.conf" -- "$0" "$mode" "$program" --session
+    HOME=$work/home XDG_RUNTIME_DIR=$work/run XDG_DATA_HOME=$work/home/.local/share \
+      dbus-run-session --config-file="$work/bus.conf" -- "$0" "$mode" "$program" --session
   fi
-  exit $?
+  exit
 fi
 
-daemon=
-start_daemon () {
-  "$@" >/dev/null 2>&1 &
-  daemon=$!
-  trap 'kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null' EXIT
-  if ! gdbus wait --session --timeout 10 org.freedesktop.secrets; then
-    echo "1..1"
-    echo "not ok 1 - gnome-keyring-daemon did not come up on the private bus"
-    exit 1
-  fi
+# set_up STEP COMMAND...: a step of the session's setup; when it fails, the
+# mode's only case fails.
+set_up () {
+  local step=$1
+  shift
+  "$@" && return 0
+  echo "1..1"
+  not_ok "$mode: $step"
+  exit 1
 }
 
-store_demo_password () {
-  printf %s demo-keyring |
-    secret-tool store --label="Messagerie test" xdg:schema fr.eole.Messagerie.Relay \
-      relay-host smtp.ac-test.fr relay-user scribe
-}
+at_exit () { stop_keyring; }
+trap at_exit EXIT
 
 case $mode in
   working)
-    start_daemon sh -c 'printf %s test-password | exec gnome-keyring-daemon --foreground --unlock --components=secrets'
-    store_demo_password
+    set_up "gnome-keyring-daemon comes up on the private bus" start_keyring test-password
+    set_up "secret-tool stores the demo password" store_password demo-keyring
     ;;
   never-unlocked)
     # No login password: no keyring to store into, no display prompt
     # reaches anyone (the bus has no prompter).
-    start_daemon gnome-keyring-daemon --foreground --components=secrets
+    set_up "gnome-keyring-daemon comes up on the private bus" start_keyring
     ;;
   locked)
-    start_daemon sh -c 'printf %s test-password | exec gnome-keyring-daemon --foreground --unlock --components=secrets'
-    store_demo_password
-    gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
-      --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" \
-      >/dev/null
+    set_up "gnome-keyring-daemon comes up on the private bus" start_keyring test-password
+    set_up "secret-tool stores the demo password" store_password demo-keyring
+    set_up "the login keyring is locked" lock_keyring
     ;;
 esac
 
