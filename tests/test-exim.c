@@ -1008,13 +1008,14 @@ check_update_conf (Fixture *fx)
          "exim's DCsmarthost is \"%s\", expected \"%s\"%s", value, smarthost,
          failure ? failure : "");
 
-  /* Debian's own header rewriting would define REMOTE_SMTP_HEADERS_REWRITE
-   * a second time: Messagerie does it with its own macros. */
-  CHECK (test_count_lines (fx->update_conf, "dc_hide_mailname=''", FALSE) == 1,
-         "update-exim4.conf.conf must say dc_hide_mailname='' once:\n%s", fx->update_conf);
-  if (tc->rewrite)
-    CHECK (test_count_lines (fx->update_conf, "dc_readhost='" MAIL_DOMAIN "'", FALSE) == 1,
-           "rewrite_headers: expected dc_readhost='" MAIL_DOMAIN "':\n%s", fx->update_conf);
+  /* Header rewriting is Debian's own HIDE_MAILNAME; local users' mail on a
+   * satellite goes to user@DCreadhost, which is never empty. */
+  CHECK (test_count_lines (fx->update_conf, tc->rewrite ? "dc_hide_mailname='true'"
+                                                        : "dc_hide_mailname='false'", FALSE) == 1,
+         "update-exim4.conf.conf must say dc_hide_mailname='%s' once:\n%s",
+         tc->rewrite ? "true" : "false", fx->update_conf);
+  CHECK (test_count_lines (fx->update_conf, "dc_readhost='" MAIL_DOMAIN "'", FALSE) == 1,
+         "expected dc_readhost='" MAIL_DOMAIN "':\n%s", fx->update_conf);
 
   /* Every line of the stock file that Messagerie does not manage is kept. */
   for (guint i = 0; stock_lines[i]; i++)
@@ -1056,7 +1057,7 @@ check_options (Fixture *fx)
   gboolean avoid = tc->relay && g_str_equal (tc->tls, "no");
   gboolean clear_password = avoid && tc->user != NULL;
   const char *verify_hosts = (tls && !tc->verify) ? "" : "*";
-  gboolean header_rule = *tc->name != '\0' || tc->rewrite;
+  gboolean header_rule = tc->rewrite && tc->relay;
   g_autoptr(GHashTable) smarthost = NULL;
   g_autoptr(GHashTable) remote = NULL;
   g_autoptr(GHashTable) main_options = NULL;
@@ -1088,7 +1089,9 @@ check_options (Fixture *fx)
   EXPECT_OPTION (smarthost, "helo_data", ADMIN_HELO, "remote_smtp_smarthost (the administrator's macro)");
 
   /* Outgoing mail goes through remote_smtp_smarthost when relaying, else
-   * remote_smtp: the header rule must be on the one in use. */
+   * remote_smtp: Debian's HIDE_MAILNAME rules, with rewrite_headers, are
+   * on the smarthost's (Debian has no HIDE_MAILNAME for an internet site);
+   * the sender name is never a transport rule. */
   g_clear_pointer (&failure, g_free);
   remote = exim_options (fx->conf, "transport", tc->relay ? "remote_smtp_smarthost" : "remote_smtp", &failure);
   if (remote == NULL)
@@ -1097,13 +1100,13 @@ check_options (Fixture *fx)
     {
       value = g_hash_table_lookup (remote, "headers_rewrite");
       CHECK ((value != NULL && *value != '\0') == header_rule,
-             "headers_rewrite = \"%s\": expected %s (sender name \"%s\", rewrite_headers %s)",
-             value ? value : "(absent)", header_rule ? "a rule" : "none", tc->name,
-             tc->rewrite ? "on" : "off");
+             "headers_rewrite = \"%s\": expected %s (relay %s, rewrite_headers %s)",
+             value ? value : "(absent)", header_rule ? "Debian's rules" : "none",
+             tc->relay ? "on" : "off", tc->rewrite ? "on" : "off");
       value = g_hash_table_lookup (remote, "return_path");
-      CHECK ((value != NULL && *value != '\0') == tc->rewrite,
+      CHECK ((value != NULL && *value != '\0') == header_rule,
              "return_path = \"%s\": expected %s (rewrite_headers %s)",
-             value ? value : "(absent)", tc->rewrite ? "the envelope rewrite" : "none",
+             value ? value : "(absent)", header_rule ? "the envelope rewrite" : "none",
              tc->rewrite ? "on" : "off");
     }
 
@@ -1145,7 +1148,6 @@ static void
 check_macros (Fixture *fx)
 {
   const EximCase *tc = fx->tc;
-  gboolean header_rule = *tc->name != '\0' || tc->rewrite;
   static const char *const managed[] = {
     "MESSAGE_SIZE_LIMIT",
     "REMOTE_SMTP_SMARTHOST_HOSTS_AVOID_TLS",
@@ -1183,10 +1185,19 @@ check_macros (Fixture *fx)
            "exim4.conf.localmacros defines %s %u times:\n%s", managed[m],
            count_macro_definitions (fx->macros, managed[m]), fx->macros);
 
-  CHECK (count_macro_definitions (fx->macros, "REMOTE_SMTP_HEADERS_REWRITE") == (header_rule ? 1 : 0),
-         "exim4.conf.localmacros: REMOTE_SMTP_HEADERS_REWRITE must be defined %s (sender name \"%s\", "
-         "rewrite_headers %s):\n%s", header_rule ? "once" : "not at all", tc->name,
-         tc->rewrite ? "on" : "off", fx->macros);
+  /* Debian's HIDE_MAILNAME defines these two when its tools turn it on:
+   * defined here too, the configuration would be refused. */
+  CHECK (count_macro_definitions (fx->macros, "REMOTE_SMTP_HEADERS_REWRITE") == 0 &&
+         count_macro_definitions (fx->macros, "REMOTE_SMTP_RETURN_PATH") == 0,
+         "exim4.conf.localmacros must not define REMOTE_SMTP_HEADERS_REWRITE nor "
+         "REMOTE_SMTP_RETURN_PATH:\n%s", fx->macros);
+  CHECK (test_count_lines (fx->macros, "acl_not_smtp = ", TRUE) == (*tc->name != '\0' ? 1 : 0),
+         "exim4.conf.localmacros: acl_not_smtp (the sender name) must be set %s:\n%s",
+         *tc->name != '\0' ? "once" : "not at all", fx->macros);
+  CHECK (test_count_lines (fx->macros, "qualify_recipient = localhost", FALSE) ==
+         (g_str_equal (tc->module, "scribe") ? 0 : 1),
+         "exim4.conf.localmacros: qualify_recipient = localhost must be set %s (module %s):\n%s",
+         g_str_equal (tc->module, "scribe") ? "not at all" : "once", tc->module, fx->macros);
 
   if (!tc->relay)
     for (guint m = 0; relay_macros[m]; m++)
@@ -1272,9 +1283,10 @@ check_passwd (Fixture *fx)
     }
 }
 
-/* 6. The From: of root's mail, by exim's own rewriting: the transport's
- * headers_rewrite rules, as exim read them, put into a copy of the
- * configuration's rewrite section and tested with -brw (the transport
+/* 6. Header rewriting, by exim's own rewriting: the transport's
+ * headers_rewrite rules (Debian's HIDE_MAILNAME, when rewrite_headers is on
+ * and mail goes through the gateway), as exim read them, put into a copy of
+ * the configuration's rewrite section and tested with -brw (the transport
  * applies them only at delivery). */
 static void
 check_header_rewrite (Fixture *fx)
@@ -1290,6 +1302,8 @@ check_header_rewrite (Fixture *fx)
   GString *rw;
   const char *value;
   const char *section;
+  /* Debian hides the mail name only through a smarthost. */
+  gboolean hide = tc->rewrite && tc->relay;
 
   transport = exim_options (fx->conf, "transport", tc->relay ? "remote_smtp_smarthost" : "remote_smtp",
                             &failure);
@@ -1318,41 +1332,7 @@ check_header_rewrite (Fixture *fx)
   write_file (rw_path, rw->str, 0644, NULL);
   g_string_free (rw, TRUE);
 
-  /* root's sender address: its From: gets the name, when one is set. */
-  run_argv (&run, exim_path, "-C", rw_path, "-brw", tc->sender, NULL);
-  {
-    g_autofree char *what = describe_run (&run);
-    g_autofree char *from = run.exit_code == 0 ? brw_from (run.out) : NULL;
-
-    if (from == NULL)
-      fail ("exim4 -C %s -brw %s failed (headers_rewrite = %s):\n%s",
-            rw_path, tc->sender, value, what);
-    else if (*tc->name == '\0')
-      CHECK (g_str_equal (from, tc->sender),
-             "no sender name: exim rewrites From: %s to \"%s\"", tc->sender, from);
-    else
-      {
-        g_autofree char *expected_address = g_strdup_printf (" <%s>", tc->sender);
-        g_autofree char *phrase = NULL;
-        g_autofree char *name = NULL;
-        g_autofree char *why = NULL;
-
-        if (!g_str_has_suffix (from, expected_address))
-          fail ("From: %s becomes \"%s\", expected \"NAME%s\"\n%s",
-                tc->sender, from, expected_address, what);
-        else
-          {
-            phrase = g_strndup (from, strlen (from) - strlen (expected_address));
-            name = decode_phrase (phrase, &why);
-            CHECK (g_strcmp0 (name, tc->name) == 0,
-                   "From: %s becomes \"%s\": the name reads \"%s\", expected \"%s\"%s%s",
-                   tc->sender, from, name, tc->name, why ? ": " : "", why ? why : "");
-          }
-      }
-  }
-
-  /* Other addresses keep their From:, and rewrite_headers puts the mail
-   * domain on the local ones (Debian's HIDE_MAILNAME rules). */
+  /* rewrite_headers puts the mail domain on the local addresses. */
   mailname = exim_expand (fx->conf, "ETC_MAILNAME", NULL);
   {
     const char *local_domains[] = { "localhost", mailname, NULL };
@@ -1360,8 +1340,8 @@ check_header_rewrite (Fixture *fx)
     for (guint d = 0; local_domains[d]; d++)
       {
         g_autofree char *address = g_strdup_printf ("messagerie-test@%s", local_domains[d]);
-        g_autofree char *expected = tc->rewrite ? g_strdup ("messagerie-test@" MAIL_DOMAIN)
-                                                : g_strdup (address);
+        g_autofree char *expected = hide ? g_strdup ("messagerie-test@" MAIL_DOMAIN)
+                                         : g_strdup (address);
         g_autofree char *from = NULL;
         g_autofree char *what = NULL;
 
@@ -1382,6 +1362,120 @@ check_header_rewrite (Fixture *fx)
     CHECK (g_strcmp0 (from, "stranger@example.org") == 0,
            "From: stranger@example.org becomes \"%s\"\n%s", from, what);
   }
+}
+
+/* The From: headers in force in the spool header file @path (exim marks
+ * the ones it removed with "*"), one per element. */
+static GPtrArray *
+spool_from_headers (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *from = g_ptr_array_new_with_free_func (g_free);
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return from;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *line = lines[i];
+
+      /* "NNNF From: ..." or "NNN* From: ..." */
+      if (strlen (line) > 5 && g_ascii_isdigit (line[0]) && line[3] != '*' &&
+          g_ascii_strncasecmp (line + 5, "From:", 5) == 0)
+        {
+          GString *value = g_string_new (g_strstrip (g_strdup (line + 10)));
+
+          g_ptr_array_add (from, g_string_free (value, FALSE));
+        }
+    }
+  return from;
+}
+
+/* 7. The sender name on root's mail: a message submitted as sendmail does
+ * (not over SMTP) with root's address in From:, into a spool of the case's
+ * own, leaves with the name and the address, whatever the name holds. */
+static void
+check_sender_name (Fixture *fx)
+{
+  const EximCase *tc = fx->tc;
+  g_autofree char *conf = NULL;
+  g_autofree char *spool = g_build_filename (fx->dir, "spool", NULL);
+  g_autofree char *spool_conf = g_build_filename (fx->dir, "spool-test.conf", NULL);
+  g_autofree char *input = g_build_filename (spool, "input", NULL);
+  g_autofree char *message = g_strdup_printf ("From: Somebody <%s>\n"
+                                              "To: " TEST_RECIPIENT "\n"
+                                              "Subject: sender name\n"
+                                              "\n"
+                                              "body\n", tc->sender);
+  g_autofree char *header_path = NULL;
+  g_autoptr(GPtrArray) from = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GSubprocess) exim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *entry;
+
+  if (!g_file_get_contents (fx->conf, &conf, NULL, NULL))
+    g_error ("cannot read %s", fx->conf);
+  {
+    g_autofree char *with_spool = g_strdup_printf ("SPOOLDIR = %s\n%s", spool, conf);
+
+    write_file (spool_conf, with_spool, 0644, NULL);
+  }
+  /* exim writes its spool as Debian-exim. */
+  g_chmod (fx->dir, 0755);
+
+  exim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           exim_path, "-C", spool_conf, "-odq", "-oi", "-f", tc->sender,
+                           TEST_RECIPIENT, NULL);
+  if (exim == NULL || !g_subprocess_communicate_utf8 (exim, message, NULL, NULL, &err, &error) ||
+      !g_subprocess_get_if_exited (exim) || g_subprocess_get_exit_status (exim) != 0)
+    {
+      fail ("exim4 -C %s -odq refused the message: %s%s", spool_conf,
+            error ? error->message : "", err ? err : "");
+      return;
+    }
+
+  dir = g_dir_open (input, 0, NULL);
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (entry, "-H"))
+      header_path = g_build_filename (input, entry, NULL);
+  if (header_path == NULL)
+    {
+      fail ("no message in %s after exim4 -odq", input);
+      return;
+    }
+  from = spool_from_headers (header_path);
+  if (from->len != 1)
+    {
+      fail ("%u From: headers in %s, expected one", from->len, header_path);
+      return;
+    }
+
+  if (*tc->name == '\0')
+    CHECK (g_str_equal (g_ptr_array_index (from, 0), message + strlen ("From: ")) ||
+           g_str_has_prefix (message + strlen ("From: "), g_ptr_array_index (from, 0)),
+           "no sender name, yet From: became \"%s\"", (char *) g_ptr_array_index (from, 0));
+  else
+    {
+      const char *header = g_ptr_array_index (from, 0);
+      g_autofree char *expected_address = g_strdup_printf (" <%s>", tc->sender);
+      g_autofree char *phrase = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *why = NULL;
+
+      if (!g_str_has_suffix (header, expected_address))
+        fail ("From: %s becomes \"%s\", expected \"NAME%s\"", tc->sender, header, expected_address);
+      else
+        {
+          phrase = g_strndup (header, strlen (header) - strlen (expected_address));
+          name = decode_phrase (phrase, &why);
+          CHECK (g_strcmp0 (name, tc->name) == 0,
+                 "From: %s becomes \"%s\": the name reads \"%s\", expected \"%s\"%s%s",
+                 tc->sender, header, name, tc->name, why ? ": " : "", why ? why : "");
+        }
+    }
 }
 
 /* passwd.client is read first match first (nwildlsearch): Messagerie's
@@ -1459,6 +1553,7 @@ test_exim_case (gconstpointer data)
       check_macros (&fx);
       check_passwd (&fx);
       check_header_rewrite (&fx);
+      check_sender_name (&fx);
     }
 
   fixture_teardown (&fx);

@@ -227,7 +227,7 @@ test_update_conf_created (Fixture       *fixture,
 
   assert_has_line (text, "dc_eximconfig_configtype='smarthost'");
   assert_has_line (text, "dc_readhost='monetab.ac-test.fr'");
-  assert_has_line (text, "dc_hide_mailname=''");
+  assert_has_line (text, "dc_hide_mailname='true'");
   assert_has_line (text, "dc_use_split_config='false'");
   assert_has_line (text, "dc_localdelivery='mail_spool'");
 }
@@ -462,57 +462,78 @@ test_sender_name (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GPtrArray) files = NULL;
-      g_autoptr(GString) decoded = g_string_new (NULL);
+      g_autoptr(GString) acl = g_string_new (NULL);
+      g_autoptr(GString) phrase = g_string_new (NULL);
+      g_autofree char *expanded = NULL;
       g_auto(GStrv) lines = NULL;
-      const char *rule = NULL;
+      const char *line = NULL;
+      const char *macros;
+      const char *p;
 
       messagerie_settings_set (fixture->settings, "root_sender_name", cases[i].name);
       messagerie_settings_set (fixture->settings, "rewrite_headers", cases[i].rewrite);
       files = render (fixture);
-      lines = g_strsplit (contents (files, MESSAGERIE_PATH_LOCALMACROS), "\n", -1);
+      macros = contents (files, MESSAGERIE_PATH_LOCALMACROS);
+      lines = g_strsplit (macros, "\n", -1);
       for (guint j = 0; lines[j]; j++)
-        if (g_str_has_prefix (lines[j], "REMOTE_SMTP_HEADERS_REWRITE = "))
-          rule = lines[j] + strlen ("REMOTE_SMTP_HEADERS_REWRITE = ");
-      g_assert_nonnull (rule);
+        if (g_str_has_prefix (lines[j], "acl_not_smtp = \""))
+          line = lines[j] + strlen ("acl_not_smtp = ");
+      g_assert_nonnull (line);
+      g_assert_true (g_str_has_suffix (line, "\""));
 
-      /* Undo the two escapes exim applies (\\ then \xHH) to find the phrase. */
-      for (const char *p = strstr (rule, "}{") + 2; *p && !g_str_has_prefix (p, " <$local_part"); p++)
+      /* No upper-case letter: no macro name can be formed in the line. */
+      for (p = line; *p; p++)
+        g_assert_false (g_ascii_isupper (*p));
+
+      /* Undo exim's three decoders: the quoted string, the expansion of
+       * the option (a backslash escapes the next character), and the
+       * expansion of add_header (\xHH). */
+      for (p = line + 1; p[1] != '\0'; p++)
         {
-          if (g_str_has_prefix (p, "\\\\x"))
-            {
-              char hex[3] = { p[3], p[4], 0 };
+          if (*p == '\\' && p[1] == 'n')
+            g_string_append_c (acl, '\n'), p++;
+          else if (*p == '\\')
+            g_string_append_c (acl, *++p);
+          else
+            g_string_append_c (acl, *p);
+        }
+      {
+        GString *once = g_string_new (NULL);
 
-              g_string_append_c (decoded, (char) strtol (hex, NULL, 16));
-              p += 4;
+        for (p = acl->str; *p; p++)
+          {
+            if (*p == '\\' && p[1] != '\0')
+              p++;
+            g_string_append_c (once, *p);
+          }
+        expanded = g_string_free (once, FALSE);
+      }
+      p = strstr (expanded, "add_header = \\x46rom: ");
+      g_assert_nonnull (p);
+      for (p += strlen ("add_header = \\x46rom: "); *p && !g_str_has_prefix (p, " \\x3c"); p++)
+        {
+          if (g_str_has_prefix (p, "\\x"))
+            {
+              char hex[3] = { p[2], p[3], 0 };
+
+              g_string_append_c (phrase, (char) strtol (hex, NULL, 16));
+              p += 3;
             }
           else
-            g_string_append_c (decoded, *p);
+            g_string_append_c (phrase, *p);
         }
-      /* Skip the address test: the phrase is in the second branch. */
-      {
-        const char *second = strstr (decoded->str, "}{");
+      g_assert_cmpstr (phrase->str, ==, cases[i].expect);
 
-        if (second)
-          g_string_erase (decoded, 0, second - decoded->str + 2);
-      }
-      g_assert_cmpstr (decoded->str, ==, cases[i].expect);
+      /* The From: of the messages from root_sender only. */
+      g_assert_nonnull (strstr (expanded, "warn condition = ${if eqi{${address:$h_from:}}{admin\\x40monetab\\x2eac\\x2dtest\\x2efr}}"));
 
-      /* No upper-case letter: no macro name can be formed in the rule, and
-       * no $ or quote for the expansion to act on, but ours. */
-      {
-        g_autofree char *name_part = g_strndup (rule, strstr (rule, "\" fw") - rule);
-
-        for (const char *p = name_part; *p; p++)
-          g_assert_false (g_ascii_isupper (*p));
-      }
-
-      if (g_str_equal (cases[i].rewrite, "true"))
-        {
-          g_assert_nonnull (strstr (rule, "*@+local_domains $1@DCreadhost frs"));
-          assert_has_line (contents (files, MESSAGERIE_PATH_UPDATE_CONF), "dc_readhost='monetab.ac-test.fr'");
-        }
-      else
-        g_assert_null (strstr (rule, "DCreadhost"));
+      /* Header rewriting is Debian's HIDE_MAILNAME, which defines these. */
+      g_assert_null (strstr (macros, "REMOTE_SMTP_HEADERS_REWRITE"));
+      g_assert_null (strstr (macros, "REMOTE_SMTP_RETURN_PATH"));
+      assert_has_line (contents (files, MESSAGERIE_PATH_UPDATE_CONF),
+                       g_str_equal (cases[i].rewrite, "true") ? "dc_hide_mailname='true'"
+                                                              : "dc_hide_mailname='false'");
+      assert_has_line (contents (files, MESSAGERIE_PATH_UPDATE_CONF), "dc_readhost='monetab.ac-test.fr'");
     }
 
   /* A long non-ASCII name is cut into encoded words of at most 75 characters. */
@@ -522,18 +543,16 @@ test_sender_name (Fixture       *fixture,
     messagerie_settings_set (fixture->settings, "root_sender_name",
                              "Éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé");
     files = render (fixture);
-    g_assert_nonnull (strstr (contents (files, MESSAGERIE_PATH_LOCALMACROS), "\\\\x3f\\\\x3d \\\\x3d\\\\x3f"));
+    g_assert_nonnull (strstr (contents (files, MESSAGERIE_PATH_LOCALMACROS), "\\\\\\\\x3f\\\\\\\\x3d \\\\\\\\x3d\\\\\\\\x3f"));
   }
 
-  /* No name and no rewriting: the macro is not defined at all. */
+  /* No name: no ACL at all. */
   {
     g_autoptr(GPtrArray) files = NULL;
 
     messagerie_settings_set (fixture->settings, "root_sender_name", "");
-    messagerie_settings_set (fixture->settings, "rewrite_headers", "false");
     files = render (fixture);
-    g_assert_null (strstr (contents (files, MESSAGERIE_PATH_LOCALMACROS), "REMOTE_SMTP_HEADERS_REWRITE"));
-    g_assert_null (strstr (contents (files, MESSAGERIE_PATH_LOCALMACROS), "REMOTE_SMTP_RETURN_PATH"));
+    g_assert_null (strstr (contents (files, MESSAGERIE_PATH_LOCALMACROS), "acl_not_smtp"));
   }
 }
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <locale.h>
 #include <string.h>
 
@@ -173,6 +175,13 @@ static const RuleCase rule_cases[] = {
   { "/rules/E3/header-injection",
     { "root_sender", "admin@monetab.ac-aca.fr\r\nBcc: spy@example.org" }, "root_sender:E3" },
   { "/rules/E3/recipient-valid", { "root_recipient", "root-mail@ac-aca.fr" }, "" },
+  /* Valid addresses that /etc/aliases reads as a comment, a command, a file. */
+  { "/rules/E3/recipient-hash", { "root_recipient", "#admin@example.org" }, "root_recipient:E3" },
+  { "/rules/E3/recipient-pipe", { "root_recipient", "|admin@example.org" }, "root_recipient:E3" },
+  { "/rules/E3/recipient-slash", { "root_recipient", "/admin@example.org" }, "root_recipient:E3" },
+  { "/rules/E3/recipient-include", { "root_recipient", ":include:/etc/x@example.org" }, "root_recipient:E3" },
+  { "/rules/E3/recipient-inner-hash", { "root_recipient", "ad#min@example.org" }, "" },
+  { "/rules/E3/sender-hash", { "root_sender", "#admin@monetab.ac-aca.fr" }, "" },
   { "/rules/E3/recipient-quoted", { "root_recipient", "\"a b\"@monetab.ac-aca.fr" }, "" },
   { "/rules/E3/recipient-ipv4-literal", { "root_recipient", "admin@[192.0.2.1]" }, "" },
   { "/rules/E3/recipient-local-part-64", { "root_recipient", "{64*a}@monetab.ac-aca.fr" }, "" },
@@ -236,7 +245,23 @@ static const RuleCase rule_cases[] = {
   { "/rules/E6/single-label", { "relay_host", "mailhub" }, "" },
   { "/rules/E6/ipv4", { "relay_host", "192.0.2.25" }, "" },
   { "/rules/E6/ipv6", { "relay_host", "2001:db8::25" }, "" },
-  { "/rules/E6/ipv6-loopback", { "relay_host", "::1" }, "" },
+  { "/rules/E6/ipv4-other-loopback", { "relay_host", "127.0.0.2" }, "" },
+  { "/rules/E6/ipv4-loopback-net", { "relay_host", "127.1.2.3" }, "" },
+  /* What exim refuses as "the local host". */
+  { "/rules/E6/local/ipv4-loopback", { "relay_host", "127.0.0.1" }, "relay_host:E6" },
+  { "/rules/E6/local/ipv6-loopback", { "relay_host", "::1" }, "relay_host:E6" },
+  { "/rules/E6/local/ipv6-loopback-long", { "relay_host", "0:0:0:0:0:0:0:1" }, "relay_host:E6" },
+  { "/rules/E6/local/ipv6-mapped-loopback", { "relay_host", "::ffff:127.0.0.1" }, "relay_host:E6" },
+  { "/rules/E6/local/ipv4-any", { "relay_host", "0.0.0.0" }, "relay_host:E6" },
+  { "/rules/E6/local/ipv6-any", { "relay_host", "::" }, "relay_host:E6" },
+  { "/rules/E6/local/localhost", { "relay_host", "localhost" }, "relay_host:E6" },
+  { "/rules/E6/local/localhost-upper", { "relay_host", "LocalHost" }, "relay_host:E6" },
+  { "/rules/E6/local/localhost-localdomain", { "relay_host", "localhost.localdomain" }, "relay_host:E6" },
+  { "/rules/E6/local/under-localhost", { "relay_host", "smtp.localhost" }, "relay_host:E6" },
+  { "/rules/E6/local/machine-name", { "relay_host", "scribe" }, "relay_host:E6" },
+  { "/rules/E6/local/machine-name-upper", { "relay_host", "SCRIBE" }, "relay_host:E6" },
+  { "/rules/E6/local/server-name", { "relay_host", "scribe.monetab.lan" }, "relay_host:E6" },
+  { "/rules/E6/machine-name-elsewhere", { "relay_host", "scribe.ac-aca.fr" }, "" },
   { "/rules/E6/ipv6-mapped-ipv4", { "relay_host", "::ffff:192.0.2.25" }, "" },
   { "/rules/E6/label-63", { "relay_host", "{63*a}.ac-aca.fr" }, "" },
   { "/rules/E6/label-64", { "relay_host", "{64*a}.ac-aca.fr" }, "relay_host:E6" },
@@ -736,6 +761,69 @@ test_findings_order (void)
     }
 }
 
+/* The rule of relay_host for @host, "" when none fires. */
+static char *
+relay_host_rule (const char *host)
+{
+  g_autoptr(MessagerieSettings) settings = new_base (BASE_SCRIBE);
+  g_autoptr(GPtrArray) findings = NULL;
+
+  messagerie_settings_set (settings, "relay_host", host);
+  findings = messagerie_validate (settings);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      MessagerieFinding *finding = g_ptr_array_index (findings, i);
+
+      if (g_str_equal (finding->key, "relay_host"))
+        return g_strdup (finding->rule);
+    }
+  return g_strdup ("");
+}
+
+/* exim refuses a gateway on one of this machine's own addresses, or named
+ * as this machine, as "the local host": every address of every interface,
+ * and the system's host name, whatever [general] says. */
+static void
+test_relay_host_is_this_machine (void)
+{
+  struct ifaddrs *list = NULL;
+  const char *system = g_get_host_name ();
+  g_autofree char *system_short = g_strndup (system, strcspn (system, "."));
+  guint n_addresses = 0;
+
+  g_assert_cmpint (getifaddrs (&list), ==, 0);
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      char text[INET6_ADDRSTRLEN];
+      g_autofree char *rule = NULL;
+
+      if (i->ifa_addr == NULL)
+        continue;
+      if (i->ifa_addr->sa_family == AF_INET)
+        inet_ntop (AF_INET, &((struct sockaddr_in *) i->ifa_addr)->sin_addr, text, sizeof text);
+      else if (i->ifa_addr->sa_family == AF_INET6 &&
+               !IN6_IS_ADDR_LINKLOCAL (&((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr))
+        inet_ntop (AF_INET6, &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr, text, sizeof text);
+      else
+        continue;
+      rule = relay_host_rule (text);
+      g_test_message ("%s (%s): \"%s\"", text, i->ifa_name, rule);
+      g_assert_cmpstr (rule, ==, "E6");
+      n_addresses++;
+    }
+  freeifaddrs (list);
+  /* The loopback interface at least. */
+  g_assert_cmpuint (n_addresses, >=, 1);
+
+  {
+    g_autofree char *full = relay_host_rule (system);
+    g_autofree char *short_name = relay_host_rule (system_short);
+
+    g_assert_cmpstr (full, ==, "E6");
+    g_assert_cmpstr (short_name, ==, "E6");
+  }
+}
+
 static void
 test_have_error (void)
 {
@@ -1008,6 +1096,7 @@ main (int argc, char **argv)
   add_injection_cases (generated);
   add_boolean_cases (generated);
 
+  g_test_add_func ("/rules/E6/local/this-machine", test_relay_host_is_this_machine);
   g_test_add_func ("/rules/api/findings-order", test_findings_order);
   g_test_add_func ("/rules/api/have-error", test_have_error);
   g_test_add_func ("/rules/api/severity-to-string", test_severity_to_string);

@@ -12,13 +12,18 @@
 #define BLOCK_BEGIN "# BEGIN Messagerie: written by the Messagerie application, edit it there"
 #define BLOCK_END   "# END Messagerie"
 
-/* A line of the administrator's that defines a macro Messagerie now manages
- * is commented out with this prefix rather than deleted: exim refuses a
- * macro defined twice, and nothing written by hand is lost. */
+/* A line of the administrator's that defines a macro or sets a main option
+ * Messagerie now manages is commented out with this prefix rather than
+ * deleted: exim refuses a macro defined twice and an option set twice, and
+ * nothing written by hand is lost. */
 #define DISABLED_PREFIX "# (replaced by Messagerie) "
 
 G_DEFINE_QUARK (messagerie-render-error-quark, messagerie_render_error)
 
+/* Header rewriting is Debian's own (HIDE_MAILNAME, from dc_hide_mailname),
+ * which defines REMOTE_SMTP_HEADERS_REWRITE and REMOTE_SMTP_RETURN_PATH:
+ * a definition of either in the macros file would make the generated
+ * configuration invalid as soon as Debian's tools turn it on. */
 static const char *const managed_macros[] = {
   "MESSAGE_SIZE_LIMIT",
   "REMOTE_SMTP_SMARTHOST_HOSTS_AVOID_TLS",
@@ -28,6 +33,8 @@ static const char *const managed_macros[] = {
   "AUTH_CLIENT_ALLOW_NOTLS_PASSWORDS",
   "REMOTE_SMTP_HEADERS_REWRITE",
   "REMOTE_SMTP_RETURN_PATH",
+  "qualify_recipient",
+  "acl_not_smtp",
   NULL
 };
 
@@ -282,13 +289,14 @@ render_update_conf (MessagerieSettings *settings,
   g_ptr_array_add (managed, g_strdup_printf ("dc_smarthost='%s'", smarthost));
   if (mail_server)
     g_ptr_array_add (managed, g_strdup_printf ("dc_other_hostnames='%s'", domain));
-  /* Header rewriting is done by Messagerie's own macros (see
-   * render_header_rewrite), so Debian's HIDE_MAILNAME, which would define
-   * the same macro a second time, stays off. */
-  g_ptr_array_add (managed, g_strdup_printf ("dc_readhost='%s'",
+  /* The domain local users' mail goes to on a satellite (Debian's hub_user
+   * router: user@DCreadhost, never "user@"), and the one header rewriting
+   * puts on local addresses: always the mail domain, as Debian's own
+   * configuration script makes it. */
+  g_ptr_array_add (managed, g_strdup_printf ("dc_readhost='%s'", domain));
+  g_ptr_array_add (managed, g_strdup_printf ("dc_hide_mailname='%s'",
                                              messagerie_settings_get_boolean (settings, "rewrite_headers")
-                                             ? domain : ""));
-  g_ptr_array_add (managed, g_strdup ("dc_hide_mailname=''"));
+                                             ? "true" : "false"));
 
   if (existing == NULL)
     existing =
@@ -341,11 +349,10 @@ render_update_conf (MessagerieSettings *settings,
   return g_string_free (out, FALSE);
 }
 
-/* Exim reads the rewrite rule below through two decoders (the quoted string
- * of the configuration, then string expansion), and replaces any macro name
- * it finds in the line. Writing every character but lower-case letters,
- * digits and spaces as \xHH leaves no upper-case letter to start a macro
- * name and no character either decoder would interpret. */
+/* @text for exim's string expansion: every character but lower-case
+ * letters, digits and spaces as \xHH, which the expansion decodes. Nothing
+ * is left for it to interpret, and no upper-case letter to start a macro
+ * name (exim replaces macro names anywhere in a line). */
 static void
 append_exim_hex (GString    *out,
                  const char *text)
@@ -355,7 +362,7 @@ append_exim_hex (GString    *out,
       if ((*p >= 'a' && *p <= 'z') || g_ascii_isdigit (*p) || *p == ' ')
         g_string_append_c (out, *p);
       else
-        g_string_append_printf (out, "\\\\x%02x", *p);
+        g_string_append_printf (out, "\\x%02x", *p);
     }
 }
 
@@ -408,52 +415,84 @@ encode_phrase (const char *name)
   return g_string_free (out, FALSE);
 }
 
-/* Debian's rewrite section already turns root's address into root_sender
- * (/etc/email-addresses) but keeps the display name; the transport rule
- * with the "w" flag replaces the whole From: of root's messages, name
- * included. With rewrite_headers, it carries Debian's HIDE_MAILNAME rules
- * too, since both live in the same macro. */
+/* @c as a quoted string of exim's configuration holds it. */
 static void
-render_header_rewrite (MessagerieSettings *settings,
-                       GString            *out)
+append_exim_quoted_char (GString *out,
+                         char     c)
+{
+  if (c == '\n')
+    g_string_append (out, "\\n");
+  else if (c == '"' || c == '\\')
+    {
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, c);
+    }
+  else
+    g_string_append_c (out, c);
+}
+
+/* @text, an ACL, as the quoted string of an ACL option: exim decodes the
+ * quoted string, expands the option's value (so a backslash and "$" are
+ * escaped for that expansion first), then parses the ACL's lines. */
+static void
+append_exim_quoted_acl (GString    *out,
+                        const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\\' || *p == '$')
+        append_exim_quoted_char (out, '\\');
+      append_exim_quoted_char (out, *p);
+    }
+  g_string_append (out, "\"\n");
+}
+
+/* The display name of root's mail. Debian's rewrite section already turns
+ * root's address into root_sender (/etc/email-addresses) but keeps the
+ * name. The non-SMTP ACL (root's mail is submitted by sendmail: cron, the
+ * backup scripts, the monitoring) replaces the whole From: of the messages
+ * from root_sender, after that rewriting, with the name and the address.
+ * It is inline, in a main option of the macros file, because Debian's
+ * template has no ACL of its own for non-SMTP mail, and no header-rewriting
+ * macro that Debian's HIDE_MAILNAME would not define a second time.
+ *
+ * The name and the address reach the ACL as \xHH escapes (decoded by the
+ * expansion of add_header and of the condition), the header name as
+ * \x46rom: no upper-case letter is left to start a macro name, no
+ * character for any decoder to interpret. */
+static void
+render_sender_name (MessagerieSettings *settings,
+                    GString            *out)
 {
   const char *name = messagerie_settings_get (settings, "root_sender_name");
   const char *sender = messagerie_settings_get (settings, "root_sender");
-  gboolean hide = messagerie_settings_get_boolean (settings, "rewrite_headers");
-  g_autoptr(GString) rules = g_string_new (NULL);
+  g_autoptr(GString) acl = NULL;
+  g_autofree char *phrase = NULL;
+  g_autofree char *lower = NULL;
+  g_autofree char *angle = NULL;
 
-  if (*name != '\0' && messagerie_is_valid_address (sender))
-    {
-      g_autofree char *phrase = encode_phrase (name);
-      g_autofree char *lower = g_utf8_strdown (sender, -1);
+  if (*name == '\0' || !messagerie_is_valid_address (sender))
+    return;
 
-      g_string_append (rules, "*@* \"${if eqi{$local_part@$domain}{");
-      append_exim_hex (rules, lower);
-      g_string_append (rules, "}{");
-      append_exim_hex (rules, phrase);
-      g_string_append (rules, " <$local_part@$domain>}fail}\" fw");
-    }
+  phrase = encode_phrase (name);
+  lower = g_utf8_strdown (sender, -1);
+  angle = g_strdup_printf ("<%s>", sender);
 
-  if (hide)
-    {
-      if (rules->len > 0)
-        g_string_append (rules, " : ");
-      g_string_append (rules, "*@+local_domains $1@DCreadhost frs : *@ETC_MAILNAME $1@DCreadhost frs");
-    }
+  acl = g_string_new ("warn condition = ${if eqi{${address:$h_from:}}{");
+  append_exim_hex (acl, lower);
+  g_string_append (acl, "}}\n  remove_header = \\x46rom\n  add_header = \\x46rom: ");
+  append_exim_hex (acl, phrase);
+  g_string_append_c (acl, ' ');
+  append_exim_hex (acl, angle);
+  g_string_append (acl, "\naccept");
 
-  if (rules->len > 0)
-    g_string_append_printf (out, "REMOTE_SMTP_HEADERS_REWRITE = %s\n", rules->str);
-
-  if (hide)
-    g_string_append (out,
-                     "REMOTE_SMTP_RETURN_PATH = ${if match_domain{$sender_address_domain}{+local_domains}"
-                     "{${sender_address_local_part}@DCreadhost}"
-                     "{${if match_domain{$sender_address_domain}{ETC_MAILNAME}"
-                     "{${sender_address_local_part}@DCreadhost}fail}}}\n");
+  g_string_append (out, "acl_not_smtp = ");
+  append_exim_quoted_acl (out, acl->str);
 }
 
 static gboolean
-line_defines_managed_macro (const char *line)
+line_sets_managed_name (const char *line)
 {
   const char *p = line;
 
@@ -492,7 +531,7 @@ render_macros (MessagerieSettings *settings,
     {
       const char *line = g_ptr_array_index (kept, i);
 
-      if (line_defines_managed_macro (line))
+      if (line_sets_managed_name (line))
         g_string_append_printf (out, DISABLED_PREFIX "%s\n", line);
       else
         g_string_append_printf (out, "%s\n", line);
@@ -526,7 +565,15 @@ render_macros (MessagerieSettings *settings,
         }
     }
 
-  render_header_rewrite (settings, out);
+  /* Without the mail server, the mail domain (exim's qualify domain,
+   * /etc/mailname) is served elsewhere and is not a local domain here: an
+   * unqualified recipient (root, postmaster, a local user) becomes
+   * NAME@localhost, a local domain, so that /etc/aliases applies and root's
+   * mail reaches root_recipient. Senders keep the mail domain. */
+  if (!messagerie_settings_has_mail_server (settings))
+    g_string_append (out, "qualify_recipient = localhost\n");
+
+  render_sender_name (settings, out);
 
   g_string_append (out, BLOCK_END "\n");
 
