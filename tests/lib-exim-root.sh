@@ -69,6 +69,9 @@ server_start () {
   shift 2
   server_failed=
   mkdir -p "$(dirname "$work/$name")"
+  # The child truncates it, maybe after the first read below: a line left
+  # by an earlier server of the same name must not be taken for its own.
+  rm -f "$work/$name.ready"
   "$python" "$script" --host "$gateway_address" "$@" \
     >"$work/$name.ready" 2>"$work/$name.log" </dev/null &
   server_pid=$!

@@ -45,19 +45,6 @@ user_ok=messagerie-ok
 user_no=messagerie-no
 python=/usr/bin/python3
 
-# What apply may write (SPEC §5, doc/helper-protocol.md), saved and restored.
-saved_paths=(
-  /etc/exim4
-  /etc/mailname
-  /etc/aliases
-  /etc/email-addresses
-  /etc/messagerie
-  /etc/dovecot/conf.d/99-messagerie.conf
-  /var/lib/exim4
-  /var/backups/messagerie
-  /var/lib/messagerie
-)
-
 if [ "$(id -u)" -ne 0 ]; then
   echo "1..0 # SKIP needs root: installs a polkit policy, a rule, test users, and applies to the real /etc"
   exit 0
@@ -67,6 +54,8 @@ fi
 . "$srcdir/tests/lib-tap.sh"
 # shellcheck source=tests/lib-polkit.sh
 . "$srcdir/tests/lib-polkit.sh"
+# shellcheck source=tests/lib-system.sh
+. "$srcdir/tests/lib-system.sh"
 
 plan=9
 echo "1..$plan"
@@ -78,52 +67,10 @@ echo "1..$plan"
 installed=()      # "path" of files installed here, with a backup in $work/installed/ when one was there
 created_tops=()   # directories created here to install them
 users_created=()
-snapshot_taken=
-restored=
-
-# The top-most ancestor of $1 that does not exist ($1 itself when its
-# parent exists; empty when $1 exists).
-missing_top () {
-  local p=$1 top=
-  while [ -n "$p" ] && [ "$p" != / ] && [ ! -e "$p" ] && [ ! -L "$p" ]; do
-    top=$p
-    p=$(dirname "$p")
-  done
-  echo "$top"
-}
-
-# Puts the saved files back in place rather than removing the folders
-# first, so that /etc/exim4 never disappears, even for an instant: what
-# apply created is removed, then the archive is extracted over the rest
-# (tar sets the folders' times last).
-restore_real_files () {
-  local p top entry status=0
-  [ -n "$snapshot_taken" ] && [ -z "$restored" ] || return 0
-  restored=1
-  for p in "${saved_paths[@]}"; do
-    if [ -f "$work/missing.$(echo "$p" | tr / _)" ]; then
-      top=$(cat "$work/missing.$(echo "$p" | tr / _)")
-      [ -z "$top" ] || rm -rf -- "$top"
-    elif [ -d "$p" ] && [ ! -L "$p" ]; then
-      find "$p" -mindepth 1 -depth -print0 |
-        while IFS= read -r -d '' entry; do
-          grep -qxF "$entry" "$work/saved.entries" || rm -rf -- "$entry"
-        done
-    fi
-  done
-  if [ -s "$work/saved.list" ]; then
-    tar -C / -xpf "$work/saved.tar" --numeric-owner --xattrs --acls --same-owner || status=1
-  fi
-  # A running exim must drop the configuration of the test.
-  if [ -f /run/exim4/exim.pid ] && kill -0 "$(cat /run/exim4/exim.pid)" 2>/dev/null; then
-    kill -HUP "$(cat /run/exim4/exim.pid)"
-  fi
-  return $status
-}
 
 at_exit () {
   local i entry
-  restore_real_files || echo "# restoring the saved files FAILED: they are in $work/saved.tar" >&2
+  system_restore || echo "# restoring the saved files FAILED: they are in $work/saved.tar" >&2
   rm -f "$rules_file"
   for ((i = ${#installed[@]} - 1; i >= 0; i--)); do
     entry=${installed[i]}
@@ -266,36 +213,8 @@ fi
 # ---------------------------------------------------------------------------
 # The real files, saved
 
-fingerprint () {
-  local p
-  for p in "${saved_paths[@]}"; do
-    if [ -e "$p" ] || [ -L "$p" ]; then
-      find "$p" -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort
-      find "$p" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-    else
-      echo "absent $p"
-    fi
-  done
-}
-
-: >"$work/saved.list"
-for p in "${saved_paths[@]}"; do
-  if [ -e "$p" ] || [ -L "$p" ]; then
-    echo "${p#/}" >>"$work/saved.list"
-  else
-    missing_top "$p" >"$work/missing.$(echo "$p" | tr / _)"
-  fi
-done
-if [ -s "$work/saved.list" ]; then
-  tar -C / -cpf "$work/saved.tar" --numeric-owner --xattrs --acls -T "$work/saved.list" 2>"$work/tar.log" ||
-    { diag "$work/tar.log"; bail "could not save the real files: nothing applied"; }
-  # Every path in the archive, absolute, without the folders' trailing "/".
-  tar -tf "$work/saved.tar" | sed -e 's|/$||' -e 's|^|/|' >"$work/saved.entries" ||
-    bail "could not list the saved files: nothing applied"
-fi
-snapshot_taken=1
-fingerprint >"$work/before"
-echo "# saved: $(tr '\n' ' ' <"$work/saved.list")" >&2
+system_save "${system_apply_paths[@]}" || bail "could not save the real files: nothing applied"
+system_fingerprint >"$work/before"
 
 # ---------------------------------------------------------------------------
 # The settings sent: the Amon demo (no mail server, so no services are
@@ -357,11 +276,11 @@ else
   printf '%s\n' "${written[@]}" | diag
 fi
 
-fingerprint >"$work/after-ok"
+system_fingerprint >"$work/after-ok"
 
 # unchanged WHAT: a case that must leave the real files as they are.
 unchanged () {
-  fingerprint >"$work/now"
+  system_fingerprint >"$work/now"
   if cmp -s "$work/after-ok" "$work/now"; then
     return 0
   fi
@@ -403,7 +322,7 @@ for shown in "--root DIR apply" "apply --root DIR"; do
 done
 
 # 9. Everything put back as it was.
-if restore_real_files && fingerprint >"$work/after" && cmp -s "$work/before" "$work/after"; then
+if system_restore && system_fingerprint >"$work/after" && cmp -s "$work/before" "$work/after"; then
   ok "the real files are restored exactly (contents, modes, owners, times)"
 else
   not_ok "the real files are restored exactly"

@@ -213,6 +213,24 @@ test_update_conf (Fixture       *fixture,
     }
 }
 
+/* Without a mail server, the mail domain is no local domain: an earlier
+ * module's, or Debian's install's, entry for it goes; the others stay. */
+static void
+test_update_conf_other_hostnames (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *existing = g_strdup_printf ("%sdc_other_hostnames='scribe: MonEtab.ac-test.fr:web'\n",
+                                               debian_update_conf);
+
+  g_hash_table_insert (fixture->existing, (gpointer) MESSAGERIE_PATH_UPDATE_CONF, g_steal_pointer (&existing));
+  messagerie_settings_set (fixture->settings, "module", "amon");
+  files = render (fixture);
+  assert_has_line (contents (files, MESSAGERIE_PATH_UPDATE_CONF), "dc_other_hostnames='scribe:web'");
+  g_assert_cmpuint (test_count_lines (contents (files, MESSAGERIE_PATH_UPDATE_CONF),
+                                      "dc_other_hostnames=", TRUE), ==, 1);
+}
+
 static void
 test_update_conf_created (Fixture       *fixture,
                           gconstpointer  data)
@@ -656,6 +674,7 @@ main (int    argc,
   ADD ("/render/file-set", test_file_set);
   ADD ("/render/update-conf", test_update_conf);
   ADD ("/render/update-conf-created", test_update_conf_created);
+  ADD ("/render/update-conf-other-hostnames", test_update_conf_other_hostnames);
   ADD ("/render/macros", test_macros);
   ADD ("/render/split-config", test_split_config);
   ADD ("/render/passwd-client", test_passwd_client);

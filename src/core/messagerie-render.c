@@ -289,6 +289,29 @@ render_update_conf (MessagerieSettings *settings,
   g_ptr_array_add (managed, g_strdup_printf ("dc_smarthost='%s'", smarthost));
   if (mail_server)
     g_ptr_array_add (managed, g_strdup_printf ("dc_other_hostnames='%s'", domain));
+  else
+    {
+      /* Without a mail server, the mail domain is served elsewhere: mail
+       * for it goes there, not to local mailboxes. Debian puts the mail
+       * name among the other destinations when it is installed, and an
+       * earlier module with a mail server did too. */
+      g_autofree char *others = messagerie_render_debconf_value (existing, "dc_other_hostnames");
+
+      if (others != NULL)
+        {
+          g_auto(GStrv) names = g_strsplit (others, ":", -1);
+          g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+          g_auto(GStrv) list = NULL;
+          g_autofree char *joined = NULL;
+
+          for (guint i = 0; names[i]; i++)
+            if (g_ascii_strcasecmp (g_strstrip (names[i]), domain) != 0 && *names[i] != '\0')
+              g_strv_builder_add (kept, names[i]);
+          list = g_strv_builder_end (kept);
+          joined = g_strjoinv (":", list);
+          g_ptr_array_add (managed, g_strdup_printf ("dc_other_hostnames='%s'", joined));
+        }
+    }
   /* The domain local users' mail goes to on a satellite (Debian's hub_user
    * router: user@DCreadhost, never "user@"), and the one header rewriting
    * puts on local addresses: always the mail domain, as Debian's own
