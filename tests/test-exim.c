@@ -1383,11 +1383,7 @@ spool_from_headers (const char *path)
       /* "NNNF From: ..." or "NNN* From: ..." */
       if (strlen (line) > 5 && g_ascii_isdigit (line[0]) && line[3] != '*' &&
           g_ascii_strncasecmp (line + 5, "From:", 5) == 0)
-        {
-          GString *value = g_string_new (g_strstrip (g_strdup (line + 10)));
-
-          g_ptr_array_add (from, g_string_free (value, FALSE));
-        }
+        g_ptr_array_add (from, g_strstrip (g_strdup (line + 10)));
     }
   return from;
 }
