@@ -574,6 +574,43 @@ test_sender_name (Fixture       *fixture,
   }
 }
 
+/* The anti-spam is exim's DATA ACL, in a macro: Debian's own first, its
+ * thresholds in tenths, nothing on a module without a mail server or with
+ * the anti-spam off; no upper-case letter for a macro name to start. */
+static void
+test_antispam (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) on = NULL;
+  g_autoptr(GPtrArray) off = NULL;
+  g_autoptr(GPtrArray) amon = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *line = NULL;
+
+  messagerie_settings_set (fixture->settings, "spam_flag_score", "6.5");
+  messagerie_settings_set (fixture->settings, "spam_reject_score", "15");
+  on = render (fixture);
+  lines = g_strsplit (contents (on, MESSAGERIE_PATH_LOCALMACROS), "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "MAIN_ACL_CHECK_DATA = \""))
+      line = lines[i] + strlen ("MAIN_ACL_CHECK_DATA = ");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "\"require acl = acl_check_data\\n"));
+  g_assert_nonnull (strstr (line, "{\\\\$acl_m_messagerie_spam}{65}}"));
+  g_assert_nonnull (strstr (line, "{\\\\$acl_m_messagerie_spam}{150}}"));
+  for (const char *p = line; *p; p++)
+    g_assert_false (g_ascii_isupper (*p));
+
+  messagerie_settings_set (fixture->settings, "antispam", "false");
+  off = render (fixture);
+  g_assert_null (strstr (contents (off, MESSAGERIE_PATH_LOCALMACROS), "MAIN_ACL_CHECK_DATA"));
+
+  messagerie_settings_set (fixture->settings, "antispam", "true");
+  messagerie_settings_set (fixture->settings, "module", "amon");
+  amon = render (fixture);
+  g_assert_null (strstr (contents (amon, MESSAGERIE_PATH_LOCALMACROS), "MAIN_ACL_CHECK_DATA"));
+}
+
 static void
 test_dovecot (Fixture       *fixture,
               gconstpointer  data)
@@ -682,6 +719,7 @@ main (int    argc,
   ADD ("/render/passwd-client-auth-off", test_passwd_client_auth_off);
   ADD ("/render/aliases-and-addresses", test_aliases_and_addresses);
   ADD ("/render/sender-name", test_sender_name);
+  ADD ("/render/antispam", test_antispam);
   ADD ("/render/dovecot", test_dovecot);
   ADD ("/render/idempotent", test_idempotent);
   ADD ("/render/password-index", test_password_index);

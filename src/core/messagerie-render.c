@@ -33,6 +33,7 @@ static const char *const managed_macros[] = {
   "AUTH_CLIENT_ALLOW_NOTLS_PASSWORDS",
   "REMOTE_SMTP_HEADERS_REWRITE",
   "REMOTE_SMTP_RETURN_PATH",
+  "MAIN_ACL_CHECK_DATA",
   "qualify_recipient",
   "acl_not_smtp",
   NULL
@@ -514,6 +515,63 @@ render_sender_name (MessagerieSettings *settings,
   append_exim_quoted_acl (out, acl->str);
 }
 
+/* @text with its upper-case letters as \xHH, for an expanded part of an
+ * ACL written in a macro: exim replaces macro names anywhere in a line. */
+static char *
+lower_exim_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isupper (*p))
+        g_string_append_printf (out, "\\x%02x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* exim's DATA ACL with the anti-spam, for messages received over SMTP:
+ * Debian's own DATA ACL first (its checks, and the administrator's
+ * CHECK_DATA_LOCAL_ACL_FILE), then spamd scans what is for a local domain;
+ * the X-Spam- headers the message came with go, X-Spam-Score is added,
+ * X-Spam-Flag: YES from spam_flag_score, and the message is refused from
+ * spam_reject_score (SMTP replies are ASCII: the French without its
+ * accents, then the English). exim counts scores in tenths
+ * ($spam_score_int). Debian's template has a macro for the name of that
+ * ACL, not a file of Messagerie's own to include: the ACL is inline, as
+ * acl_not_smtp's. */
+static char *
+render_spam_acl (MessagerieSettings *settings)
+{
+  guint flag = 50;
+  guint reject = 120;
+  g_autofree char *acl = NULL;
+
+  messagerie_parse_score (messagerie_settings_get (settings, "spam_flag_score"), G_MAXUINT, &flag);
+  messagerie_parse_score (messagerie_settings_get (settings, "spam_reject_score"), G_MAXUINT, &reject);
+
+  acl = g_strdup_printf (
+    "require acl = acl_check_data\n"
+    "warn remove_header = X-Spam-Score : X-Spam-Flag : X-Spam-Status : X-Spam-Level : "
+    "X-Spam-Report : X-Spam-Bar : X-Spam-Checker-Version\n"
+    "  set acl_m_messagerie_spam = 0\n"
+    "warn condition = ${if forany{<, $recipients}{match_domain{${domain:$item}}{+local_domains}}}\n"
+    "  spam = Debian-exim:true\n"
+    "  set acl_m_messagerie_spam = $spam_score_int\n"
+    "  add_header = X-Spam-Score: $spam_score\n"
+    "warn condition = ${if >= {$acl_m_messagerie_spam}{%u}}\n"
+    "  add_header = X-Spam-Flag: YES\n"
+    "deny condition = ${if >= {$acl_m_messagerie_spam}{%u}}\n"
+    "  message = Message refuse comme indesirable (score $spam_score). "
+    "Message refused as spam (score $spam_score).\n"
+    "accept",
+    flag, reject);
+
+  return lower_exim_text (acl);
+}
+
 static gboolean
 line_sets_managed_name (const char *line)
 {
@@ -595,6 +653,13 @@ render_macros (MessagerieSettings *settings,
    * mail reaches root_recipient. Senders keep the mail domain. */
   if (!messagerie_settings_has_mail_server (settings))
     g_string_append (out, "qualify_recipient = localhost\n");
+  else if (messagerie_settings_get_boolean (settings, "antispam"))
+    {
+      g_autofree char *acl = render_spam_acl (settings);
+
+      g_string_append (out, "MAIN_ACL_CHECK_DATA = ");
+      append_exim_quoted_acl (out, acl);
+    }
 
   render_sender_name (settings, out);
 

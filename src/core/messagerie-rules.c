@@ -18,6 +18,7 @@
 #define MAX_MESSAGE_SIZE_MB     2048
 #define MAX_MAILBOX_QUOTA_MB    1048576
 #define MAX_PORT                65535
+#define MAX_SPAM_SCORE_TENTHS   1000
 
 typedef enum {
   DOMAIN_OK,
@@ -656,6 +657,33 @@ is_local_host (Validation *v,
          g_ascii_strcasecmp (host, system_short) == 0;
 }
 
+/* E11: SpamAssassin's scores, from 0.1 to 100 with one decimal at most;
+ * spam is refused from a higher score than the one it is marked from. */
+static void
+check_spam_score (Validation *v,
+                  const char *key,
+                  const char *value)
+{
+  guint score = 0;
+  guint flag = 0;
+
+  if (!messagerie_parse_score (value, MAX_SPAM_SCORE_TENTHS, &score) || score == 0)
+    {
+      add_error (v, key, "E11",
+                 g_str_equal (key, "spam_flag_score")
+                 ? _("The score from which a message is marked as spam must be a number from 0.1 to 100, with one decimal at most, such as 5.0.")
+                 : _("The score from which a message is refused as spam must be a number from 0.1 to 100, with one decimal at most, such as 12.0."));
+      return;
+    }
+
+  if (g_str_equal (key, "spam_reject_score") &&
+      messagerie_parse_score (messagerie_settings_get (v->settings, "spam_flag_score"),
+                              MAX_SPAM_SCORE_TENTHS, &flag) &&
+      score <= flag)
+    add_error (v, key, "E11",
+               _("The score from which a message is refused as spam must be higher than the one from which it is marked as spam."));
+}
+
 /* E6 */
 static void
 check_relay_host (Validation *v,
@@ -861,6 +889,8 @@ static const struct {
   { "root_recipient", check_address_key, NULL },
   { "max_message_size_mb", check_message_size, warn_upload_limit },
   { "mailbox_quota_mb", check_quota, warn_small_quota },
+  { "spam_flag_score", check_spam_score, NULL },
+  { "spam_reject_score", check_spam_score, NULL },
   { "relay_host", check_relay_host, NULL },
   { "relay_tls", NULL, warn_clear_text_password },
   { "relay_port", check_relay_port, warn_standard_port },

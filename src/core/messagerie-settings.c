@@ -45,6 +45,8 @@ static const MessagerieKey keys[] = {
   { "general", "webmail", MESSAGERIE_KEY_STRING, "none", NULL },
   { "general", "apache_upload_max_mb", MESSAGERIE_KEY_STRING, "", NULL },
   { "messagerie", "antispam", MESSAGERIE_KEY_BOOLEAN, "true", NULL },
+  { "messagerie", "spam_flag_score", MESSAGERIE_KEY_STRING, "5.0", NULL },
+  { "messagerie", "spam_reject_score", MESSAGERIE_KEY_STRING, "12.0", NULL },
   { "messagerie", "mail_server", MESSAGERIE_KEY_ENUM, "imap", mail_server_choices },
   { "messagerie", "mailing_lists", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
   { "messagerie", "mail_domain", MESSAGERIE_KEY_STRING, NULL, NULL },
@@ -101,6 +103,42 @@ messagerie_parse_uint (const char *text,
 
   if (value)
     *value = result;
+  return TRUE;
+}
+
+/* A spam score as SpamAssassin writes it, 5 or 5.0 (one decimal at most),
+ * in tenths as exim's $spam_score_int counts them. */
+gboolean
+messagerie_parse_score (const char *text,
+                        guint       max_tenths,
+                        guint      *tenths)
+{
+  const char *dot;
+  guint64 whole;
+  guint result;
+
+  if (text == NULL)
+    return FALSE;
+  dot = strchr (text, '.');
+  if (dot == NULL)
+    {
+      if (!messagerie_parse_uint (text, max_tenths / 10, &whole))
+        return FALSE;
+      result = (guint) whole * 10;
+    }
+  else
+    {
+      g_autofree char *integral = g_strndup (text, dot - text);
+
+      if (!messagerie_parse_uint (integral, max_tenths / 10, &whole) ||
+          !g_ascii_isdigit (dot[1]) || dot[2] != '\0')
+        return FALSE;
+      result = (guint) whole * 10 + (guint) (dot[1] - '0');
+    }
+  if (result > max_tenths)
+    return FALSE;
+  if (tenths)
+    *tenths = result;
   return TRUE;
 }
 
@@ -593,6 +631,10 @@ messagerie_settings_in_use (MessagerieSettings *self,
   if (g_str_equal (key, "antispam") || g_str_equal (key, "mail_server") ||
       g_str_equal (key, "mailing_lists") || g_str_equal (key, "mailbox_quota_mb"))
     return messagerie_settings_has_mail_server (self);
+
+  if (g_str_has_prefix (key, "spam_"))
+    return messagerie_settings_has_mail_server (self) &&
+           messagerie_settings_get_boolean (self, "antispam");
 
   if (g_str_equal (key, "relay_port") || g_str_equal (key, "relay_custom_implicit_tls"))
     return relay && g_str_equal (tls, "custom");

@@ -95,6 +95,9 @@ gboolean            messagerie_settings_get_relay_implicit_tls (MessagerieSettin
 gboolean            messagerie_parse_uint             (const char *text,
                                                        guint64     max,
                                                        guint64    *value);
+gboolean            messagerie_parse_score            (const char *text,
+                                                       guint       max_tenths,
+                                                       guint      *tenths);
 gboolean            messagerie_has_control_char       (const char *text);
 
 G_END_DECLS

@@ -296,6 +296,18 @@ test_stop_after_write (HelperOptions *options)
   return (guint) n;
 }
 
+/* The test hook MESSAGERIE_HELPER_TEST_EXIM=PATH, the exim binary whose
+ * features apply checks (another build of exim); only a test root gets it. */
+static const char *
+test_exim (HelperOptions *options)
+{
+  const char *hook = g_getenv ("MESSAGERIE_HELPER_TEST_EXIM");
+
+  if (options->root == NULL || hook == NULL || !g_path_is_absolute (hook))
+    return MESSAGERIE_EXIM4;
+  return hook;
+}
+
 /* apply, restore, recover, probe and test-mail: everything on standard
  * output follows doc/helper-protocol.md, down to the last line. */
 static int
@@ -305,6 +317,7 @@ run_protocol_verb (HelperOptions *options)
     .root = options->root,
     .lock_timeout = options->lock_timeout,
     .stop_after_write = test_stop_after_write (options),
+    .exim = test_exim (options),
   };
 
   if (!g_str_equal (options->verb, "restore") && options->argument != NULL)

@@ -36,6 +36,7 @@
 #include <gio/gio.h>
 
 #include "messagerie-command.h"
+#include "messagerie-exim-features.h"
 #include "messagerie-files.h"
 #include "messagerie-transaction.h"
 
@@ -1566,6 +1567,13 @@ messagerie_transaction_apply (const MessagerieTransactionOptions *options,
 
   messagerie_protocol_step ("validate", _("Checking the settings"));
   findings = messagerie_validate (settings);
+  if (!messagerie_findings_have_error (findings))
+    {
+      MessagerieFinding *missing = messagerie_exim_missing_feature (settings, options->exim);
+
+      if (missing != NULL)
+        g_ptr_array_add (findings, missing);
+    }
   for (guint i = 0; i < findings->len; i++)
     messagerie_protocol_finding (g_ptr_array_index (findings, i));
   if (messagerie_findings_have_error (findings))

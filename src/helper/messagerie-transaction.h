@@ -18,6 +18,9 @@ typedef struct {
   /* Test hook, --root only: stop (SIGSTOP) right after this many files
    * are renamed into place; 0 for never. */
   guint       stop_after_write;
+  /* The exim binary whose features apply checks: MESSAGERIE_EXIM4, or
+   * for the tests, with --root only, MESSAGERIE_HELPER_TEST_EXIM. */
+  const char *exim;
 } MessagerieTransactionOptions;
 
 /* Whether apply, restore and recover may run: as root through pkexec, or
