@@ -35,7 +35,7 @@ root_recipient=admin.externe@example.org
 # exim_root_missing: one line per prerequisite this machine lacks to run
 # exim on a test root against the gateway; nothing when all are there.
 exim_root_missing () {
-  [ -x "$exim" ] || echo "exim4 not found (package exim4-daemon-light)"
+  [ -x "$exim" ] || echo "exim4 not found (package exim4-daemon-heavy)"
   command -v update-exim4.conf >/dev/null || [ -x /usr/sbin/update-exim4.conf ] ||
     echo "update-exim4.conf not found (package exim4-config)"
   [ -f /etc/exim4/exim4.conf.template ] || echo "/etc/exim4/exim4.conf.template missing (package exim4-config)"
@@ -154,12 +154,16 @@ make_root () {
 
 # helper_input KEY=VALUE...: what the helper reads on standard input, on
 # standard output: the demo Scribe settings with these values (each KEY a
-# line of the demo file), then the password ($password if set, by default
-# $relay_password) in a [secret] group.
+# line of the demo file, or added to [messagerie]), then the password
+# ($password if set, by default $relay_password) in a [secret] group.
 helper_input () {
   local edits=() pair
   for pair in "$@"; do
-    edits+=(-e "s|^${pair%%=*}=.*|$pair|")
+    if grep -q "^${pair%%=*}=" "$demo_conf"; then
+      edits+=(-e "s|^${pair%%=*}=.*|$pair|")
+    else
+      edits+=(-e "/^\[messagerie\]\$/a $pair")
+    fi
   done
   sed "${edits[@]}" "$demo_conf"
   printf '\n[secret]\npassword=%s\n' "${password-$relay_password}"

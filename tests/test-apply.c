@@ -6,7 +6,7 @@
  * a byte-for-byte comparison of the whole root with a snapshot taken
  * before: the files must be all old or all new, never a mix.
  *
- * Needs exim4-daemon-light (update-exim4.conf and exim4 -bV run for real)
+ * Needs exim4-daemon-heavy (update-exim4.conf and exim4 -bV run for real)
  * and /etc/exim4/exim4.conf.localmacros (update-exim4.conf -d only reads a
  * test root's macros when that file exists). Runs as root or not; as root
  * the owners are checked too. MESSAGERIE_KEEP_TMP=1 keeps the roots. */

@@ -19,7 +19,7 @@
 # the settings asked for, with root_sender_name in the From header.
 #
 # Needs root (exim delivers as root, passwd.client belongs to Debian-exim),
-# exim4-daemon-light, python3-aiosmtpd, openssl, "127.0.0.2
+# exim4-daemon-heavy, python3-aiosmtpd, openssl, "127.0.0.2
 # smtp.messagerie.test" in /etc/hosts and an (empty)
 # /etc/exim4/exim4.conf.localmacros: build-aux/dev prepares them.
 # Port 25 of 127.0.0.2 must be free (case 1: relay_tls=no means port 25).

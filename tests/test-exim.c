@@ -11,7 +11,7 @@
  * update-exim4.conf, exim4 -bV, -bt, -bP, -be and -brw. Nothing under /etc is
  * written.
  *
- * Needs root, exim4-daemon-light, an (empty) /etc/exim4/exim4.conf.localmacros
+ * Needs root, exim4-daemon-heavy, an (empty) /etc/exim4/exim4.conf.localmacros
  * (update-exim4.conf -d only includes CONFDIR/exim4.conf.localmacros when that
  * one exists) and "127.0.0.2 smtp.messagerie.test" in /etc/hosts. The test
  * setup script provides them; when one is missing every case fails and says
@@ -1574,7 +1574,7 @@ find_prerequisites (void)
 
   if (exim_path == NULL || update_exim_path == NULL)
     g_string_append (missing_prerequisites,
-                     "\n  exim4 or update-exim4.conf not found: install exim4-daemon-light.");
+                     "\n  exim4 or update-exim4.conf not found: install exim4-daemon-heavy.");
   if (!g_file_test ("/etc/exim4/exim4.conf.template", G_FILE_TEST_IS_REGULAR) ||
       !g_file_test ("/etc/exim4/conf.d", G_FILE_TEST_IS_DIR))
     g_string_append (missing_prerequisites,

@@ -95,7 +95,7 @@ echo "1..$plan"
 # Prerequisites: when one is missing, every case fails and says which.
 
 missing=$(gateway_missing)
-[ -x /usr/sbin/sendmail ] || missing+=${missing:+$'\n'}"/usr/sbin/sendmail missing (package exim4-daemon-light)"
+[ -x /usr/sbin/sendmail ] || missing+=${missing:+$'\n'}"/usr/sbin/sendmail missing (package exim4-daemon-heavy)"
 command -v dpkg-reconfigure >/dev/null || missing+=${missing:+$'\n'}"dpkg-reconfigure missing (package debconf)"
 [ -x /var/lib/dpkg/info/exim4-config.postinst ] || missing+=${missing:+$'\n'}"exim4-config's postinst missing"
 [ -n "$helper" ] && [ -x "$helper" ] || missing+=${missing:+$'\n'}"MESSAGERIE_HELPER is not set to the built helper ('$helper')"
