@@ -26,6 +26,8 @@ typedef struct {
  * key the validation rules use for the relay password. */
 static const FieldInfo field_infos[] = {
   { "antispam", FIELD_SWITCH },
+  { "spam_flag_score", FIELD_ENTRY },
+  { "spam_reject_score", FIELD_ENTRY },
   { "mail_server", FIELD_COMBO },
   { "mailing_lists", FIELD_SWITCH },
   { "mail_domain", FIELD_ENTRY },
@@ -211,7 +213,7 @@ key_in_mode (MessagerieWindow *self,
     return self->mode >= MODE_NORMAL;
 
   if (g_str_equal (key, "rewrite_headers") || g_str_equal (key, "relay_tls_verify")
-      || g_str_equal (key, "relay_custom_implicit_tls"))
+      || g_str_equal (key, "relay_custom_implicit_tls") || g_str_has_prefix (key, "spam_"))
     return self->mode == MODE_EXPERT;
 
   return TRUE;

@@ -223,6 +223,9 @@ main (int    argc,
   adw_combo_row_set_selected (ADW_COMBO_ROW (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
                                                                         "relay_tls")), 4);
   shoot (window, outdir, prefix, "relay-expert");
+  /* And the services with the anti-spam's thresholds. */
+  show_page (window, "services");
+  shoot (window, outdir, prefix, "services-expert");
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A phone-sized window: rows wrap, nothing is cut. With the window
