@@ -282,18 +282,16 @@ verb_backups (HelperOptions *options)
   return MESSAGERIE_EXIT_OK;
 }
 
-/* The test hook MESSAGERIE_HELPER_TEST_STOP=write:N; only a test root
- * gets it, never a run through pkexec. */
-static guint
-test_stop_after_write (HelperOptions *options)
+/* The test hook MESSAGERIE_HELPER_TEST_STOP=POINT (see
+ * messagerie_protocol_set_test_stop); only a test root gets it, never a
+ * run through pkexec. */
+static void
+set_test_stop (HelperOptions *options)
 {
   const char *hook = g_getenv ("MESSAGERIE_HELPER_TEST_STOP");
-  guint64 n;
 
-  if (options->root == NULL || hook == NULL || !g_str_has_prefix (hook, "write:") ||
-      !messagerie_parse_uint (hook + strlen ("write:"), G_MAXUINT, &n))
-    return 0;
-  return (guint) n;
+  if (options->root != NULL && hook != NULL)
+    messagerie_protocol_set_test_stop (hook);
 }
 
 /* apply, restore, recover, probe and test-mail: everything on standard
@@ -304,8 +302,9 @@ run_protocol_verb (HelperOptions *options)
   MessagerieTransactionOptions transaction = {
     .root = options->root,
     .lock_timeout = options->lock_timeout,
-    .stop_after_write = test_stop_after_write (options),
   };
+
+  set_test_stop (options);
 
   if (!g_str_equal (options->verb, "restore") && options->argument != NULL)
     {

@@ -15,9 +15,6 @@ typedef struct {
   /* NULL: the system itself, under pkexec; services are reloaded. */
   const char *root;
   guint       lock_timeout;
-  /* Test hook, --root only: stop (SIGSTOP) right after this many files
-   * are renamed into place; 0 for never. */
-  guint       stop_after_write;
 } MessagerieTransactionOptions;
 
 /* Whether apply, restore and recover may run: as root through pkexec, or
