@@ -187,6 +187,15 @@ backup_name_to_iso8601 (const char *name)
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+/* @path inside backup @name, from the root: error messages name the whole
+ * path, never one relative to a folder the reader cannot see. */
+static char *
+backup_path (const char *name,
+             const char *path)
+{
+  return g_strconcat (PATH_BACKUPS "/", name, path, NULL);
+}
+
 static char *
 backup_files_name (const char *name)
 {
@@ -261,11 +270,17 @@ remove_backup (int          top_fd,
                GError     **error)
 {
   g_autofree char *files = g_strconcat (name, BACKUP_FILES_SUFFIX, NULL);
+  g_autoptr(GError) local_error = NULL;
 
   /* The list first: without it, what is left is an incomplete backup that
    * the next prune removes. */
-  return messagerie_tree_remove_at (top_fd, files, error) &&
-         messagerie_tree_remove_at (top_fd, name, error);
+  if (messagerie_tree_remove_at (top_fd, files, &local_error) &&
+      messagerie_tree_remove_at (top_fd, name, &local_error))
+    return TRUE;
+
+  g_set_error (error, local_error->domain, local_error->code,
+               _("Cannot remove the backup %s/%s: %s"), PATH_BACKUPS, name, local_error->message);
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------------
@@ -463,7 +478,6 @@ make_backup (Transaction  *t,
   g_autoptr(GString) files = g_string_new (NULL);
   g_autofree char *files_name = NULL;
   int top_fd;
-  int backup_fd = -1;
 
   top_fd = open_backups (t, TRUE, error);
   if (top_fd < 0)
@@ -481,8 +495,10 @@ make_backup (Transaction  *t,
         {
           int saved_errno = errno;
 
+          g_autofree char *folder = backup_path (name, "");
+
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Cannot create the folder %s: %s"), PATH_BACKUPS, g_strerror (saved_errno));
+                       _("Cannot create the folder %s: %s"), folder, g_strerror (saved_errno));
           close (top_fd);
           return FALSE;
         }
@@ -495,10 +511,6 @@ make_backup (Transaction  *t,
       close (top_fd);
       return FALSE;
     }
-
-  backup_fd = messagerie_dir_open (top_fd, t->backup_name, FALSE, 0, error);
-  if (backup_fd < 0)
-    goto fail;
 
   g_string_append (manifest,
                    "# Messagerie backup: the files as they were before a change.\n"
@@ -514,7 +526,9 @@ make_backup (Transaction  *t,
           continue;
         }
 
-      if (!messagerie_file_write (backup_fd, state->path, state->data, state->length,
+      g_autofree char *copy = backup_path (t->backup_name, state->path);
+
+      if (!messagerie_file_write (t->root_fd, copy, state->data, state->length,
                                   0600, FALSE, 0, 0, 0700, error))
         {
           g_prefix_error (error, _("Cannot save a copy in backup %s: "), t->backup_name);
@@ -524,25 +538,26 @@ make_backup (Transaction  *t,
                               state->mode, (guint) state->uid, (guint) state->gid, state->path);
     }
 
-  if (!messagerie_file_write (backup_fd, MANIFEST, manifest->str, manifest->len,
-                              0600, FALSE, 0, 0, 0700, error))
-    goto fail;
+  {
+    g_autofree char *path = backup_path (t->backup_name, MANIFEST);
+
+    if (!messagerie_file_write (t->root_fd, path, manifest->str, manifest->len,
+                                0600, FALSE, 0, 0, 0700, error))
+      goto fail;
+  }
 
   for (guint i = 0; i < restorable->len; i++)
     g_string_append_printf (files, "%s\n", (char *) g_ptr_array_index (restorable, i));
 
-  files_name = backup_files_name (t->backup_name);
-  if (!messagerie_file_write (top_fd, files_name, files->str, files->len,
+  files_name = backup_path (t->backup_name, BACKUP_FILES_SUFFIX);
+  if (!messagerie_file_write (t->root_fd, files_name, files->str, files->len,
                               0644, FALSE, 0, 0, 0755, error))
     goto fail;
 
-  close (backup_fd);
   close (top_fd);
   return TRUE;
 
 fail:
-  if (backup_fd >= 0)
-    close (backup_fd);
   remove_backup (top_fd, t->backup_name, NULL);
   close (top_fd);
   g_clear_pointer (&t->backup_name, g_free);
@@ -582,7 +597,11 @@ read_manifest (Transaction  *t,
   if (fd < 0)
     return NULL;
 
-  state = messagerie_file_read (fd, MANIFEST, error);
+  {
+    g_autofree char *path = backup_path (name, MANIFEST);
+
+    state = messagerie_file_read (t->root_fd, path, error);
+  }
   if (state == NULL || !state->exists || memchr (state->data, '\0', state->length) != NULL)
     {
       if (state != NULL)
@@ -642,10 +661,9 @@ read_manifest (Transaction  *t,
   return g_steal_pointer (&entries);
 }
 
-/* The file of backup @backup_fd for @entry, as a target. */
+/* The file of backup @name for @entry, as a target. */
 static Target *
 target_from_backup (Transaction    *t,
-                    int             backup_fd,
                     const char     *name,
                     ManifestEntry  *entry,
                     GError        **error)
@@ -657,7 +675,8 @@ target_from_backup (Transaction    *t,
 
   if (entry->exists)
     {
-      g_autoptr(MessagerieFileState) copy = messagerie_file_read (backup_fd, entry->path, error);
+      g_autofree char *path = backup_path (name, entry->path);
+      g_autoptr(MessagerieFileState) copy = messagerie_file_read (t->root_fd, path, error);
 
       if (copy == NULL)
         return NULL;
@@ -713,7 +732,6 @@ remove_stale (Transaction *t)
  * left by an earlier version of the helper) from its copy in backup @name. */
 static gboolean
 restore_entry (Transaction    *t,
-               int             backup_fd,
                const char     *name,
                ManifestEntry  *entry,
                GError        **error)
@@ -743,7 +761,7 @@ restore_entry (Transaction    *t,
       return TRUE;
     }
 
-  target = target_from_backup (t, backup_fd, name, entry, error);
+  target = target_from_backup (t, name, entry, error);
   if (target == NULL)
     return FALSE;
 
@@ -791,7 +809,7 @@ undo (Transaction  *t,
       g_autofree char *interim = messagerie_side_path (passwd->path, SIDE_UNDO);
 
       if (!passwd->exists)
-        restore_entry (t, backup_fd, name, passwd, &first_error);
+        restore_entry (t, name, passwd, &first_error);
       else if (messagerie_file_exists (t->root_fd, interim) &&
                !messagerie_file_same (t->root_fd, passwd->path, old))
         messagerie_file_rename (t->root_fd, interim, passwd->path, &first_error);
@@ -804,12 +822,12 @@ undo (Transaction  *t,
 
       if (entry == passwd)
         continue;
-      if (!restore_entry (t, backup_fd, name, entry, &local_error) && first_error == NULL)
+      if (!restore_entry (t, name, entry, &local_error) && first_error == NULL)
         first_error = g_steal_pointer (&local_error);
     }
 
   if (passwd != NULL && passwd->exists && first_error == NULL)
-    restore_entry (t, backup_fd, name, passwd, &first_error);
+    restore_entry (t, name, passwd, &first_error);
 
   close (backup_fd);
 
@@ -1889,7 +1907,7 @@ messagerie_transaction_restore (const MessagerieTransactionOptions *options,
       if (g_str_equal (entry->path, MESSAGERIE_PATH_AUTOGENERATED))
         continue;
 
-      target = target_from_backup (&t, backup_fd, chosen, entry, &error);
+      target = target_from_backup (&t, chosen, entry, &error);
       if (target != NULL)
         target->current = messagerie_file_read (t.root_fd, entry->path, &error);
       if (target == NULL || target->current == NULL)
