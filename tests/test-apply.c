@@ -442,9 +442,21 @@ tree_differences (GHashTable *before,
             continue;
           if (other != NULL && s == 1)
             continue;
-          if (other == NULL || !g_bytes_equal (what, other))
+          if (other == NULL)
             g_string_append_printf (differences, "  %s %s\n", (char *) path,
-                                    other == NULL ? (s == 0 ? "removed" : "added") : "changed");
+                                    s == 0 ? "removed" : "added");
+          else if (!g_bytes_equal (what, other))
+            {
+              const char *a = g_bytes_get_data (what, NULL);
+              const char *b = g_bytes_get_data (other, NULL);
+
+              /* The type, mode and owner line, and the sizes. */
+              g_string_append_printf (differences, "  %s changed (%.*s, %" G_GSIZE_FORMAT
+                                      " bytes → %.*s, %" G_GSIZE_FORMAT " bytes)\n",
+                                      (char *) path, (int) strcspn (a, "\n"), a,
+                                      g_bytes_get_size (what), (int) strcspn (b, "\n"), b,
+                                      g_bytes_get_size (other));
+            }
         }
     }
 
