@@ -482,17 +482,18 @@ typedef struct {
   int  out_fd;
 } Stopped;
 
-/* Starts apply with MESSAGERIE_HELPER_TEST_STOP=@point (a step:ID, prepared,
- * journal, write:N, committed); TRUE once it has stopped itself there,
- * FALSE when it ended without reaching it. */
+/* Starts @verb with MESSAGERIE_HELPER_TEST_STOP=@point (a step:ID, prepared,
+ * journal, write:N, committed, undo:N) and @input (NULL: none); TRUE once
+ * it has stopped itself there, FALSE when it ended without reaching it. */
 static gboolean
-start_stopped_at (const char *root,
-                  const char *input,
-                  const char *point,
-                  Stopped    *stopped)
+start_verb_stopped_at (const char *root,
+                       const char *verb,
+                       const char *input,
+                       const char *point,
+                       Stopped    *stopped)
 {
   const char *env_extra[] = { "MESSAGERIE_HELPER_TEST_STOP", point, NULL };
-  const char *argv[] = { helper_path (), "--root", root, "apply", NULL };
+  const char *argv[] = { helper_path (), "--root", root, verb, NULL };
   g_auto(GStrv) env = helper_environment (env_extra);
   g_autoptr(GError) error = NULL;
   int in_fd;
@@ -502,7 +503,8 @@ start_stopped_at (const char *root,
   g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
                             NULL, NULL, &stopped->pid, &in_fd, &stopped->out_fd, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
+  if (input != NULL)
+    g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
   close (in_fd);
 
   g_assert_cmpint (waitpid (stopped->pid, &status, WUNTRACED), ==, stopped->pid);
@@ -512,6 +514,15 @@ start_stopped_at (const char *root,
   close (stopped->out_fd);
   g_spawn_close_pid (stopped->pid);
   return FALSE;
+}
+
+static gboolean
+start_stopped_at (const char *root,
+                  const char *input,
+                  const char *point,
+                  Stopped    *stopped)
+{
+  return start_verb_stopped_at (root, "apply", input, point, stopped);
 }
 
 /* The same, stopped right after its @n-th rename. */
@@ -2358,6 +2369,60 @@ test_fault_kill_check (void)
   remove_tmp_dir (root);
 }
 
+
+/* A recovery killed in its turn, after each file it puts back: the boot
+ * then finishes it, all old; and on the way back too, exim sends each
+ * gateway its own password or none. */
+static void
+test_fault_kill_recovery (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *old_input = fault_old_settings ();
+  g_autofree char *new_input = fault_new_settings ();
+  g_autoptr(GHashTable) old_state = NULL;
+  g_autoptr(GHashTable) new_state = NULL;
+  g_autoptr(GString) figures = g_string_new (NULL);
+  guint points = 0;
+
+  prepare_states (root, old_input, new_input, &old_state, &new_state);
+
+  for (guint k = 1;; k++)
+    {
+      g_autofree char *point = g_strdup_printf ("undo:%u", k);
+      g_autoptr(GHashTable) now = NULL;
+      Stopped stopped;
+      guint sides;
+
+      /* Every file renamed, the journal there. */
+      if (!start_stopped_at (root, new_input, "step:check", &stopped))
+        g_error ("the helper did not stop at step:check");
+      kill_helper (&stopped);
+
+      if (!start_verb_stopped_at (root, "recover", NULL, point, &stopped))
+        {
+          now = snapshot_files (root, &sides);
+          g_assert_cmpuint (sides, ==, 0);
+          assert_same_tree (old_state, now);
+          break;
+        }
+      assert_password_for_gateway (root, point, figures);
+      kill_helper (&stopped);
+      points++;
+
+      g_assert_true (boot (root));
+      now = snapshot_files (root, &sides);
+      g_assert_cmpuint (sides, ==, 0);
+      assert_same_tree (old_state, now);
+    }
+
+  /* passwd.client's interim version, then each file. */
+  g_assert_cmpuint (points, >=, 7);
+  g_test_message ("kills during recovery: %u points, all old after boot; the password in force "
+                  "on the way back:%s", points, figures->str);
+
+  remove_tmp_dir (root);
+}
+
 /* A killed run's new passwd.client beside the old one, and exim's
  * configuration it was generating: the next recover removes them, and
  * so does the next apply. */
@@ -2487,6 +2552,7 @@ main (int    argc,
   g_test_add_func ("/apply/fault/prefix-passwords", test_fault_prefix_passwords);
   g_test_add_func ("/apply/fault/full-disk", test_fault_full_disk);
   g_test_add_func ("/apply/fault/kill-check", test_fault_kill_check);
+  g_test_add_func ("/apply/fault/kill-recovery", test_fault_kill_recovery);
   g_test_add_func ("/apply/fault/stale", test_fault_stale);
   g_test_add_func ("/apply/busy", test_busy);
   g_test_add_func ("/apply/concurrent", test_concurrent);

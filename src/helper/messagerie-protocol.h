@@ -32,7 +32,8 @@ void        messagerie_protocol_step        (const char *id,
  * there. Points: "step:ID" right after the step line ID is printed,
  * "prepared" once every new file is written beside its target, "journal"
  * once the journal is written, "write:N" after the N-th rename,
- * "committed" once the journal is removed. */
+ * "committed" once the journal is removed, "undo:N" after the N-th file a
+ * rollback or a recovery puts back. */
 void        messagerie_protocol_set_test_stop (const char *point);
 void        messagerie_protocol_test_point    (const char *point);
 /* A finding of the rules: severity, key, rule, message. validate prints

@@ -297,8 +297,10 @@ typedef struct {
   int       lock_fd;
   /* Only root can give a file to root and Debian-exim. */
   gboolean  can_chown;
-  /* Files renamed into place or removed by the write step. */
+  /* Files renamed into place or removed by the write step, and put back
+   * by a rollback or a recovery (test points write:N and undo:N). */
   guint     written;
+  guint     undone;
   /* This transaction's backup, once made. */
   char     *backup_name;
   /* exim may run the new configuration, the services may have changed:
@@ -727,6 +729,14 @@ remove_stale (Transaction *t)
     messagerie_file_remove (t->root_fd, PATH_GENERATED_NEW, NULL);
 }
 
+static void
+count_undo (Transaction *t)
+{
+  g_autofree char *point = g_strdup_printf ("undo:%u", ++t->undone);
+
+  messagerie_protocol_test_point (point);
+}
+
 /* Puts back the file of @entry: by a rename of the link to its old version
  * made before the first rename (no free space needed), else (a journal
  * left by an earlier version of the helper) from its copy in backup @name. */
@@ -747,6 +757,7 @@ restore_entry (Transaction    *t,
       if (!messagerie_file_remove (t->root_fd, entry->path, error))
         return FALSE;
       emit_restored (entry->path);
+      count_undo (t);
       return TRUE;
     }
 
@@ -758,6 +769,7 @@ restore_entry (Transaction    *t,
       if (!messagerie_file_rename (t->root_fd, old, entry->path, error))
         return FALSE;
       emit_restored (entry->path);
+      count_undo (t);
       return TRUE;
     }
 
@@ -775,6 +787,7 @@ restore_entry (Transaction    *t,
                               0755, error))
     return FALSE;
   emit_restored (target->path);
+  count_undo (t);
   return TRUE;
 }
 
@@ -811,8 +824,9 @@ undo (Transaction  *t,
       if (!passwd->exists)
         restore_entry (t, name, passwd, &first_error);
       else if (messagerie_file_exists (t->root_fd, interim) &&
-               !messagerie_file_same (t->root_fd, passwd->path, old))
-        messagerie_file_rename (t->root_fd, interim, passwd->path, &first_error);
+               !messagerie_file_same (t->root_fd, passwd->path, old) &&
+               messagerie_file_rename (t->root_fd, interim, passwd->path, &first_error))
+        count_undo (t);
     }
 
   for (guint i = entries->len; i > 0; i--)
