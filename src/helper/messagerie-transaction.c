@@ -797,15 +797,22 @@ restore_entry (Transaction    *t,
   return TRUE;
 }
 
+static void
+reload_exim (Transaction *t,
+             gboolean     announce,
+             GError     **error);
+
 /* Puts back every file of backup @name, in the order of messagerie-order.c
  * reversed: passwd.client's interim version (or its removal) first, so
- * that no gateway password is in force while the gateway goes back, and
- * passwd.client itself last. Goes through all of them even when one fails,
- * so that as much as possible is back; the first error is returned, and
- * the links the next try needs stay. */
+ * that no gateway password is in force while the gateway goes back, then
+ * the other files, then, with @reload, exim reloaded, so that it runs the
+ * old gateway again, and passwd.client itself last. Goes through all of
+ * them even when one fails, so that as much as possible is back; the first
+ * error is returned, and the links the next try needs stay. */
 static gboolean
 undo (Transaction  *t,
       const char   *name,
+      gboolean      reload,
       GError      **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
@@ -845,6 +852,9 @@ undo (Transaction  *t,
       if (!restore_entry (t, name, entry, &local_error) && first_error == NULL)
         first_error = g_steal_pointer (&local_error);
     }
+
+  if (reload)
+    reload_exim (t, FALSE, NULL);
 
   if (passwd != NULL && passwd->exists && first_error == NULL)
     restore_entry (t, name, passwd, &first_error);
@@ -887,11 +897,6 @@ discard_backup (Transaction *t,
     }
 }
 
-static void
-reload_exim (Transaction *t,
-             gboolean     announce,
-             GError     **error);
-
 /* A journal means a run was killed between its first rename and its
  * commit: its files are put back before anything else. */
 static gboolean
@@ -921,17 +926,14 @@ recover (Transaction  *t,
       return FALSE;
     }
 
-  if (!undo (t, name, error))
+  /* The killed run may have reloaded exim already. */
+  if (!undo (t, name, t->system, error))
     return FALSE;
 
   messagerie_file_remove (t->root_fd, PATH_GENERATED_NEW, NULL);
   if (!messagerie_file_remove (t->root_fd, PATH_JOURNAL, error))
     return FALSE;
   discard_backup (t, name);
-
-  /* The killed run may have reloaded exim already. */
-  if (t->system)
-    reload_exim (t, FALSE, NULL);
 
   *recovered = TRUE;
   return TRUE;
@@ -1345,7 +1347,7 @@ rollback (Transaction *t,
   emit_failed (step, key, message);
   messagerie_protocol_step ("rollback", _("Putting back the previous files"));
 
-  if (!undo (t, t->backup_name, &error))
+  if (!undo (t, t->backup_name, t->reloaded, &error))
     {
       g_autofree char *both = NULL;
 
@@ -1360,8 +1362,6 @@ rollback (Transaction *t,
   if (messagerie_file_remove (t->root_fd, PATH_JOURNAL, NULL))
     discard_backup (t, t->backup_name);
 
-  if (t->reloaded)
-    reload_exim (t, FALSE, NULL);
   if (t->services_touched)
     {
       g_autoptr(MessagerieSettings) previous = messagerie_read_applied_settings (t->root_fd, NULL);
@@ -1451,6 +1451,32 @@ prepare (Transaction  *t,
   }
 }
 
+/* One rename (or removal) of the write step. */
+static gboolean
+rename_one (Transaction       *t,
+            GPtrArray         *targets,
+            MessagerieRename  *rename,
+            gboolean           restoring,
+            GError           **error)
+{
+  Target *target = g_ptr_array_index (targets, rename->target);
+  g_autofree char *side = messagerie_side_path (target->path,
+                                                rename->interim ? SIDE_INTERIM : SIDE_NEW);
+  gboolean ok;
+
+  if (target->remove)
+    ok = messagerie_file_remove (t->root_fd, target->path, error);
+  else
+    ok = messagerie_file_rename (t->root_fd, side, target->path, error);
+  if (!ok)
+    return FALSE;
+
+  if (restoring && !rename->interim)
+    emit_restored (target->path);
+  count_rename (t);
+  return TRUE;
+}
+
 /* From the backup to the commit, for apply and restore. @settings decides
  * the services; NULL: the settings file as written. */
 static int
@@ -1467,6 +1493,7 @@ run_transaction (Transaction        *t,
   g_autoptr(GError) error = NULL;
   const char *failed_key = NULL;
   gboolean interim;
+  guint deferred;
 
   messagerie_protocol_step ("backup", _("Saving a copy of the files that change"));
 
@@ -1523,25 +1550,12 @@ run_transaction (Transaction        *t,
     return abandon (t, targets, error->message);
   messagerie_protocol_test_point ("journal");
 
-  for (guint i = 0; i < order->len; i++)
-    {
-      MessagerieRename *rename = &g_array_index (order, MessagerieRename, i);
-      Target *target = g_ptr_array_index (targets, rename->target);
-      g_autofree char *side = messagerie_side_path (target->path,
-                                                    rename->interim ? SIDE_INTERIM : SIDE_NEW);
-      gboolean ok;
-
-      if (target->remove)
-        ok = messagerie_file_remove (t->root_fd, target->path, &error);
-      else
-        ok = messagerie_file_rename (t->root_fd, side, target->path, &error);
-      if (!ok)
-        return rollback (t, "write", NULL, error->message);
-
-      if (restoring && !rename->interim)
-        emit_restored (target->path);
-      count_rename (t);
-    }
+  /* passwd.client's final version waits for exim to run the new
+   * configuration (see messagerie-order.c). */
+  deferred = interim ? 1 : 0;
+  for (guint i = 0; i + deferred < order->len; i++)
+    if (!rename_one (t, targets, &g_array_index (order, MessagerieRename, i), restoring, &error))
+      return rollback (t, "write", NULL, error->message);
 
   messagerie_protocol_step ("check", _("Checking the new exim configuration"));
   if (!check_configuration (t, &error))
@@ -1554,6 +1568,11 @@ run_transaction (Transaction        *t,
   reload_exim (t, TRUE, &error);
   if (error != NULL)
     return rollback (t, "reload", NULL, error->message);
+
+  if (deferred &&
+      !rename_one (t, targets, &g_array_index (order, MessagerieRename, order->len - 1),
+                   restoring, &error))
+    return rollback (t, "write", NULL, error->message);
 
   if (settings == NULL)
     settings = on_disk = messagerie_read_applied_settings (t->root_fd, NULL);
