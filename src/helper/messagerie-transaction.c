@@ -584,11 +584,11 @@ parse_id (const char *text,
   return TRUE;
 }
 
-/* The MANIFEST of backup @name, and the backup's folder in @backup_fd. */
+/* The MANIFEST of backup @name; G_IO_ERROR_NOT_FOUND when there is no
+ * such backup. */
 static GPtrArray *
 read_manifest (Transaction  *t,
                const char   *name,
-               int          *backup_fd,
                GError      **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) manifest_entry_free);
@@ -665,7 +665,7 @@ read_manifest (Transaction  *t,
       g_ptr_array_add (entries, entry);
     }
 
-  *backup_fd = fd;
+  close (fd);
   return g_steal_pointer (&entries);
 }
 
@@ -818,9 +818,8 @@ undo (Transaction  *t,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) first_error = NULL;
   ManifestEntry *passwd = NULL;
-  int backup_fd = -1;
 
-  entries = read_manifest (t, name, &backup_fd, error);
+  entries = read_manifest (t, name, error);
   if (entries == NULL)
     return FALSE;
 
@@ -858,8 +857,6 @@ undo (Transaction  *t,
 
   if (passwd != NULL && passwd->exists && first_error == NULL)
     restore_entry (t, name, passwd, &first_error);
-
-  close (backup_fd);
 
   if (first_error != NULL)
     {
@@ -1879,7 +1876,6 @@ messagerie_transaction_restore (const MessagerieTransactionOptions *options,
   g_autoptr(GPtrArray) targets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *chosen = g_strdup (name);
-  int backup_fd = -1;
   int status;
 
   if (name != NULL && !messagerie_backup_name_is_valid (name))
@@ -1923,7 +1919,7 @@ messagerie_transaction_restore (const MessagerieTransactionOptions *options,
     messagerie_protocol_step ("read", message);
   }
 
-  entries = read_manifest (&t, chosen, &backup_fd, &error);
+  entries = read_manifest (&t, chosen, &error);
   if (entries == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -1951,7 +1947,6 @@ messagerie_transaction_restore (const MessagerieTransactionOptions *options,
         target->current = messagerie_file_read (t.root_fd, entry->path, &error);
       if (target == NULL || target->current == NULL)
         {
-          close (backup_fd);
           emit_failed ("read", NULL, error->message);
           return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, error->message);
         }
@@ -1959,7 +1954,6 @@ messagerie_transaction_restore (const MessagerieTransactionOptions *options,
       if (!target_matches (target, target->current))
         g_ptr_array_add (targets, g_steal_pointer (&target));
     }
-  close (backup_fd);
 
   if (targets->len == 0)
     {
