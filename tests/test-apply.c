@@ -2217,6 +2217,7 @@ test_fault_full_disk (void)
   g_autofree char *root = NULL;
   g_autofree char *filler = NULL;
   g_autofree char *journal = NULL;
+  g_autofree char *tmpdir = NULL;
   g_autofree char *old_input = fault_old_settings ();
   g_autofree char *new_input = fault_new_settings ();
   g_autoptr(GHashTable) old_state = NULL;
@@ -2238,6 +2239,7 @@ test_fault_full_disk (void)
   root = g_build_filename (disk, "root", NULL);
   filler = g_build_filename (disk, "filler", NULL);
   journal = g_build_filename (root, STATE_DIR, "transaction", NULL);
+  tmpdir = g_build_filename (root, STATE_DIR, "tmp", NULL);
   g_assert_cmpint (g_mkdir (root, 0755), ==, 0);
   fill_root (root);
   prepare_states (root, old_input, new_input, &old_state, &new_state);
@@ -2289,6 +2291,7 @@ test_fault_full_disk (void)
                  free / 1024, sides, run.out);
       assert_same_tree (old_state, now);
       g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (tmpdir, G_FILE_TEST_EXISTS));
       backups_after = backup_dirs (root);
       g_assert_cmpuint (backups_after->len, ==, backups_before->len);
 
@@ -2354,6 +2357,7 @@ test_fault_kill_check (void)
   g_autofree char *root = make_root ();
   g_autofree char *old_input = fault_old_settings ();
   g_autofree char *new_input = fault_new_settings ();
+  g_autofree char *tmpdir = g_build_filename (root, STATE_DIR, "tmp", NULL);
   const char *argv[] = { helper_path (), "--root", root, "apply", NULL };
   g_auto(GStrv) env = helper_environment (NULL);
   g_autoptr(GHashTable) old_state = NULL;
@@ -2407,11 +2411,13 @@ test_fault_kill_check (void)
   assert_same_tree (at_kill, later);
   g_assert_cmpint (prctl (PR_SET_CHILD_SUBREAPER, 0), ==, 0);
 
-  /* Boot: all old, nothing left beside the files. */
+  /* Boot: all old, nothing left beside the files, nor of
+   * update-exim4.conf's temporary file (its TMPDIR is the helper's). */
   g_assert_true (boot (root));
   recovered = snapshot_files (root, &sides);
   g_assert_cmpuint (sides, ==, 0);
   assert_same_tree (old_state, recovered);
+  g_assert_false (g_file_test (tmpdir, G_FILE_TEST_EXISTS));
   g_test_message ("killed during check: no command left after 0.5 s, nothing written in 2 s, "
                   "all old after boot");
 
@@ -2473,9 +2479,9 @@ test_fault_kill_recovery (void)
   remove_tmp_dir (root);
 }
 
-/* A killed run's new passwd.client beside the old one, and exim's
- * configuration it was generating: the next recover removes them, and
- * so does the next apply. */
+/* A killed run's new passwd.client beside the old one, exim's
+ * configuration it was generating and update-exim4.conf's temporary file:
+ * the next recover removes them, and so does the next apply. */
 static void
 test_fault_stale (void)
 {
@@ -2483,6 +2489,8 @@ test_fault_stale (void)
   g_autofree char *input = fault_old_settings ();
   g_autofree char *temp = g_build_filename (root, "etc", "exim4", ".passwd.client.messagerie-tmp", NULL);
   g_autofree char *generated = g_build_filename (root, GENERATED ".messagerie-new", NULL);
+  g_autofree char *tmpdir = g_build_filename (root, STATE_DIR, "tmp", NULL);
+  g_autofree char *tmpfile = g_build_filename (tmpdir, "tmp.Xj3kQ0aBcD", NULL);
   g_autoptr(GHashTable) before = NULL;
   g_autoptr(GError) error = NULL;
   static const char *const verbs[] = { "recover", "apply", NULL };
@@ -2499,11 +2507,15 @@ test_fault_stale (void)
       g_assert_no_error (error);
       g_file_set_contents (generated, "# half generated\n", -1, &error);
       g_assert_no_error (error);
+      g_assert_cmpint (g_mkdir_with_parents (tmpdir, 0700), ==, 0);
+      g_file_set_contents (tmpfile, "# update-exim4.conf's, killed\n", -1, &error);
+      g_assert_no_error (error);
 
       run_helper (&run, i == 0 ? NULL : input, NULL, "--root", root, verbs[i], NULL);
       assert_result (&run, MESSAGERIE_EXIT_OK, "unchanged");
       g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
       g_assert_false (g_file_test (generated, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (tmpdir, G_FILE_TEST_EXISTS));
       after = snapshot (root);
       assert_same_tree (before, after);
     }

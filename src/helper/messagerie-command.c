@@ -80,7 +80,7 @@ child_setup (gpointer user_data)
 }
 
 static char **
-command_environment (void)
+command_environment (const char *tmpdir)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   const char *lang = g_getenv ("LANG");
@@ -88,6 +88,12 @@ command_environment (void)
   /* Nothing of the caller's environment but its language: the password
    * never travels there, and no variable can change what runs. */
   g_strv_builder_add (builder, "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+  if (tmpdir != NULL)
+    {
+      g_autofree char *variable = g_strconcat ("TMPDIR=", tmpdir, NULL);
+
+      g_strv_builder_add (builder, variable);
+    }
   if (lang != NULL && !messagerie_has_control_char (lang) && strlen (lang) < 64)
     {
       g_autofree char *variable = g_strconcat ("LANG=", lang, NULL);
@@ -180,11 +186,21 @@ messagerie_command_run (const char *const  *argv,
                         MessagerieCommand  *command,
                         GError            **error)
 {
+  return messagerie_command_run_in (argv, input, NULL, command, error);
+}
+
+gboolean
+messagerie_command_run_in (const char *const  *argv,
+                           const char         *input,
+                           const char         *tmpdir,
+                           MessagerieCommand  *command,
+                           GError            **error)
+{
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GMainContext) context = NULL;
   g_autoptr(GSource) timeout = NULL;
-  g_auto(GStrv) environment = command_environment ();
+  g_auto(GStrv) environment = command_environment (tmpdir);
   CommandWait wait = { NULL };
   int out_fd;
   int err_fd;
