@@ -16,6 +16,11 @@
 #                                  (libglib2.0-bin)
 #   check-data.sh man PAGE...      each page through man --warnings (man-db,
 #                                  groff-base), as lintian reads it: no warning
+#   check-data.sh recover UNIT INIT
+#                                  the boot's recovery: the systemd unit and the
+#                                  init script run messagerie-helper recover
+#                                  before exim, only when a journal is there
+#                                  (tests/test-apply.c runs the init script)
 #
 # A tool that is not installed skips its case, naming the package.
 
@@ -137,8 +142,28 @@ EOF
       fi
     done
     ;;
+  recover)
+    unit=$1
+    init=$2
+    echo "1..9"
+    has_line "the unit is a oneshot" "$unit" "Type=oneshot"
+    has_line "the unit runs before exim" "$unit" "Before=exim4.service"
+    has_line "the unit runs only when a journal is there" "$unit" \
+      "ConditionPathExists=/var/lib/messagerie/transaction"
+    has_line "the unit runs recover" "$unit" "ExecStart=/usr/libexec/messagerie-helper recover"
+    has_line "the unit is started at boot" "$unit" "WantedBy=multi-user.target"
+    has_line "the init script starts before exim" "$init" "# X-Start-Before:    exim4"
+    # The lines as written, unexpanded.
+    # shellcheck disable=SC2016
+    has_line "the init script runs the installed helper" "$init" \
+      'HELPER=${MESSAGERIE_TEST_HELPER:-/usr/libexec/messagerie-helper}'
+    # shellcheck disable=SC2016
+    has_line "the init script looks for the journal" "$init" \
+      'JOURNAL=$ROOT/var/lib/messagerie/transaction'
+    run "the init script is valid POSIX sh" sh -n "$init"
+    ;;
   *)
-    echo "usage: check-data.sh desktop FILE | metainfo FILE | schemas DIR | man PAGE..." >&2
+    echo "usage: check-data.sh desktop FILE | metainfo FILE | schemas DIR | man PAGE... | recover UNIT INIT" >&2
     exit 2
     ;;
 esac

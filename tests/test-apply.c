@@ -11,12 +11,18 @@
  * test root's macros when that file exists). Runs as root or not; as root
  * the owners are checked too. MESSAGERIE_KEEP_TMP=1 keeps the roots. */
 
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include <gio/gio.h>
@@ -106,12 +112,11 @@ run_checked (const char *const *argv)
     g_error ("%s failed: %s", argv[0], err);
 }
 
-/* A copy of this machine's /etc/exim4 with the demo's files over it. */
-static char *
-make_root (void)
+/* A copy of this machine's /etc/exim4 with the demo's files over it, in
+ * the folder @root. */
+static void
+fill_root (const char *root)
 {
-  g_autoptr(GError) error = NULL;
-  char *root = g_dir_make_tmp ("messagerie-apply-XXXXXX", &error);
   g_autofree char *etc = g_build_filename (root, "etc", NULL);
   g_autofree char *exim = g_build_filename (etc, "exim4", NULL);
   g_autofree char *demo = demo_dir ();
@@ -120,8 +125,6 @@ make_root (void)
   g_autoptr(GFile) exim_dir = g_file_new_for_path (exim);
   g_autoptr(GFile) demo_etc_dir = g_file_new_for_path (demo_etc);
   g_autoptr(GFile) etc_dir = g_file_new_for_path (etc);
-
-  g_assert_no_error (error);
 
   if (!g_file_test ("/etc/exim4/exim4.conf.template", G_FILE_TEST_EXISTS))
     g_error ("/etc/exim4 has no exim4.conf.template: install exim4-config");
@@ -133,7 +136,16 @@ make_root (void)
    * leaves it out, and the demo's takes its place. */
   copy_tree (system_exim_dir, exim_dir);
   copy_tree (demo_etc_dir, etc_dir);
+}
 
+static char *
+make_root (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *root = g_dir_make_tmp ("messagerie-apply-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  fill_root (root);
   return root;
 }
 
@@ -383,6 +395,16 @@ add_to_snapshot (const char        *relative,
     {
       g_string_append_c (what, '\n');
       g_string_append_len (what, contents, length);
+      /* update-exim4.conf -d puts this machine's own /etc/mailname in it,
+       * not the test root's: on a machine where other tests apply to the
+       * real /etc, it changes between two generations of the same files. */
+      if (g_str_equal (relative, GENERATED))
+        {
+          char *line = strstr (what->str, "\nETC_MAILNAME=");
+
+          if (line != NULL)
+            g_string_erase (what, line + 1 - what->str, strcspn (line + 1, "\n"));
+        }
     }
   else if (S_ISLNK (st->st_mode))
     g_string_append_printf (what, " -> %s", contents);
@@ -430,9 +452,21 @@ tree_differences (GHashTable *before,
             continue;
           if (other != NULL && s == 1)
             continue;
-          if (other == NULL || !g_bytes_equal (what, other))
+          if (other == NULL)
             g_string_append_printf (differences, "  %s %s\n", (char *) path,
-                                    other == NULL ? (s == 0 ? "removed" : "added") : "changed");
+                                    s == 0 ? "removed" : "added");
+          else if (!g_bytes_equal (what, other))
+            {
+              const char *a = g_bytes_get_data (what, NULL);
+              const char *b = g_bytes_get_data (other, NULL);
+
+              /* The type, mode and owner line, and the sizes. */
+              g_string_append_printf (differences, "  %s changed (%.*s, %" G_GSIZE_FORMAT
+                                      " bytes → %.*s, %" G_GSIZE_FORMAT " bytes)\n",
+                                      (char *) path, (int) strcspn (a, "\n"), a,
+                                      g_bytes_get_size (what), (int) strcspn (b, "\n"), b,
+                                      g_bytes_get_size (other));
+            }
         }
     }
 
@@ -458,37 +492,69 @@ typedef struct {
   int  out_fd;
 } Stopped;
 
-/* Starts apply with MESSAGERIE_HELPER_TEST_STOP=write:@n and returns once
- * it has stopped itself, right after its @n-th rename. */
+/* In the child: a helper left stopped by a test that failed dies with the
+ * test, rather than stay stopped for ever, holding the test's output open. */
+static void
+die_with_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts @verb with MESSAGERIE_HELPER_TEST_STOP=@point (a step:ID, prepared,
+ * journal, write:N, committed, undo:N) and @input (NULL: none); TRUE once
+ * it has stopped itself there, FALSE when it ended without reaching it. */
+static gboolean
+start_verb_stopped_at (const char *root,
+                       const char *verb,
+                       const char *input,
+                       const char *point,
+                       Stopped    *stopped)
+{
+  const char *env_extra[] = { "MESSAGERIE_HELPER_TEST_STOP", point, NULL };
+  const char *argv[] = { helper_path (), "--root", root, verb, NULL };
+  g_auto(GStrv) env = helper_environment (env_extra);
+  g_autoptr(GError) error = NULL;
+  int in_fd;
+  int status;
+
+  memset (stopped, 0, sizeof *stopped);
+  g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
+                            die_with_test, NULL, &stopped->pid, &in_fd, &stopped->out_fd, NULL,
+                            &error);
+  g_assert_no_error (error);
+  if (input != NULL)
+    g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
+  close (in_fd);
+
+  g_assert_cmpint (waitpid (stopped->pid, &status, WUNTRACED), ==, stopped->pid);
+  if (WIFSTOPPED (status))
+    return TRUE;
+
+  close (stopped->out_fd);
+  g_spawn_close_pid (stopped->pid);
+  return FALSE;
+}
+
+static gboolean
+start_stopped_at (const char *root,
+                  const char *input,
+                  const char *point,
+                  Stopped    *stopped)
+{
+  return start_verb_stopped_at (root, "apply", input, point, stopped);
+}
+
+/* The same, stopped right after its @n-th rename. */
 static Stopped
 start_stopped (const char *root,
                const char *input,
                guint       n)
 {
-  g_autofree char *hook = g_strdup_printf ("write:%u", n);
-  const char *env_extra[] = { "MESSAGERIE_HELPER_TEST_STOP", hook, NULL };
-  const char *argv[] = { helper_path (), "--root", root, "apply", NULL };
-  g_auto(GStrv) env = helper_environment (env_extra);
-  g_autoptr(GError) error = NULL;
-  Stopped stopped = { 0 };
-  int in_fd;
-  int status;
+  g_autofree char *point = g_strdup_printf ("write:%u", n);
+  Stopped stopped;
 
-  g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
-                            NULL, NULL, &stopped.pid, &in_fd, &stopped.out_fd, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
-  close (in_fd);
-
-  g_assert_cmpint (waitpid (stopped.pid, &status, WUNTRACED), ==, stopped.pid);
-  if (!WIFSTOPPED (status))
-    {
-      char buffer[8192] = { 0 };
-
-      read (stopped.out_fd, buffer, sizeof buffer - 1);
-      g_error ("the helper did not stop after write %u (status %d):\n%s", n, status, buffer);
-    }
-
+  if (!start_stopped_at (root, input, point, &stopped))
+    g_error ("the helper did not stop after write %u", n);
   return stopped;
 }
 
@@ -902,6 +968,8 @@ test_fault_write (void)
   g_autofree char *root = make_root ();
   g_autofree char *input = settings_input (NULL);
   g_autofree char *dovecot = g_build_filename (root, "etc", "dovecot", NULL);
+  g_autofree char *journal = g_build_filename (root, STATE_DIR, "transaction", NULL);
+  g_autoptr(GPtrArray) backups = NULL;
   g_autoptr(GHashTable) before = NULL;
   g_autoptr(GHashTable) after = NULL;
   g_autoptr(GHashTable) expected = NULL;
@@ -923,13 +991,17 @@ test_fault_write (void)
   assert_has_line_prefix (run.out, "failed\twrite\t-\t");
   g_assert_nonnull (strstr (run.out, "/etc/dovecot"));
   steps = steps_of (run.out);
-  g_assert_cmpstr (steps, ==, "read validate lock render backup write rollback");
-  /* The files written before it were put back. */
-  g_assert_cmpuint (test_count_lines (run.out, "restored\t", TRUE), ==, changes - 1);
-  g_assert_cmpuint (changes - 1, >=, 6);
+  /* Every new file is written beside its target before the first rename:
+   * the failure comes before any, and there is nothing to put back. */
+  g_assert_cmpstr (steps, ==, "read validate lock render backup write");
+  g_assert_cmpuint (test_count_lines (run.out, "restored\t", TRUE), ==, 0);
+  g_assert_cmpuint (changes, >=, 7);
 
   after = snapshot (root);
   assert_same_tree (before, after);
+  backups = backup_dirs (root);
+  g_assert_cmpuint (backups->len, ==, 0);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
 
   remove_tmp_dir (root);
 }
@@ -1184,11 +1256,18 @@ test_refused (void)
       g_auto(HelperRun) system = { 0 };
       g_auto(HelperRun) root_under_pkexec = { 0 };
 
-      /* Neither pkexec nor a test root: refused before anything is read. */
-      run_helper (&system, invalid, NULL, verbs[i][0], verbs[i][1], NULL);
-      assert_result (&system, MESSAGERIE_EXIT_REFUSED, "refused");
-      g_assert_cmpstr (system.out, ==, "result\trefused\tThis command changes the system: "
-                       "it runs as root through pkexec, or on a copy of the system with --root.\n");
+      /* Neither pkexec nor a test root: refused before anything is read.
+       * recover is what the boot runs, as root itself: as root, it would
+       * act on this machine, and is not run here. */
+      if (g_str_equal (verbs[i][0], "recover") && geteuid () == 0)
+        g_test_message ("root: recover without --root would run on this machine; not tried");
+      else
+        {
+          run_helper (&system, invalid, NULL, verbs[i][0], verbs[i][1], NULL);
+          assert_result (&system, MESSAGERIE_EXIT_REFUSED, "refused");
+          g_assert_cmpstr (system.out, ==, "result\trefused\tThis command changes the system: "
+                           "it runs as root through pkexec, or on a copy of the system with --root.\n");
+        }
 
       run_helper (&root_under_pkexec, input, pkexec, "--root", root, verbs[i][0], NULL);
       assert_result (&root_under_pkexec, MESSAGERIE_EXIT_REFUSED, "refused");
@@ -1450,7 +1529,7 @@ apply_watched (const char   *root,
   int status;
 
   g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
-                            NULL, NULL, &pid, &in_fd, &out_fd, &err_fd, &error);
+                            die_with_test, NULL, &pid, &in_fd, &out_fd, &err_fd, &error);
   g_assert_no_error (error);
   g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
   close (in_fd);
@@ -1487,10 +1566,26 @@ apply_watched (const char   *root,
     g_test_message ("stopped after its first rename, %u process(es) under the helper",
                     under->len);
 
-    /* Nor in any file but passwd.client (the journal is written by now). */
+    /* Nor in any file but passwd.client and the versions of it written
+     * beside it before the first rename (the journal is written by now),
+     * none more readable than passwd.client itself. */
     holding = files_holding (root, c);
-    if (holding[0] != '\0' && !g_str_equal (holding, "etc/exim4/passwd.client"))
-      g_error ("while the apply is stopped, the password is in:\n%s", holding);
+    {
+      g_auto(GStrv) paths = g_strsplit (holding, "\n", -1);
+
+      for (guint i = 0; paths[i] && *paths[i]; i++)
+        {
+          g_autofree char *full = g_build_filename (root, paths[i], NULL);
+          struct stat st;
+
+          if (!g_str_equal (paths[i], "etc/exim4/passwd.client") &&
+              !g_str_has_prefix (paths[i], "etc/exim4/.passwd.client.messagerie-"))
+            g_error ("while the apply is stopped, the password is in:\n%s", holding);
+          g_assert_cmpint (lstat (full, &st), ==, 0);
+          if ((st.st_mode & 07777 & ~0640) != 0)
+            g_error ("%s is %04o, more open than 0640", paths[i], (guint) (st.st_mode & 07777));
+        }
+    }
   }
 
   /* It goes on: every process it starts (update-exim4.conf and what it
@@ -1655,6 +1750,859 @@ test_password_not_printed (void)
   remove_tmp_dir (root);
 }
 
+/* ------------------------------------------------------------------------
+ * Faults: a kill at every point, the passwords each prefix of the renames
+ * puts in force, full disks, children of a killed helper, concurrent
+ * applies. Each says its figures in the TAP output.
+ * ------------------------------------------------------------------------ */
+
+/* Two gateways, each with its own login and password, at TEST-NET
+ * addresses (exim routes to an address without resolving it): which
+ * password exim would send to which gateway can be told apart. */
+#define GATEWAY_A  "192.0.2.10"
+#define GATEWAY_B  "192.0.2.20"
+#define PASSWORD_A "Pass-For-A-3d1e"
+#define PASSWORD_B "Pass-For-B-8c5f"
+
+static char *
+gateway_settings (const char *host,
+                  const char *user,
+                  const char *password,
+                  const char *domain,
+                  const char *size)
+{
+  g_autoptr(GKeyFile) keyfile = demo_settings ();
+
+  g_key_file_set_value (keyfile, "messagerie", "relay_host", host);
+  g_key_file_set_value (keyfile, "messagerie", "relay_user", user);
+  g_key_file_set_value (keyfile, "messagerie", "mail_domain", domain);
+  g_key_file_set_value (keyfile, "messagerie", "max_message_size_mb", size);
+  g_key_file_set_string (keyfile, "secret", "password", password);
+  return g_key_file_to_data (keyfile, NULL, NULL);
+}
+
+/* Before, gateway A; the change, gateway B with another login, password,
+ * mail domain and size: every file the transaction writes changes,
+ * passwd.client included. */
+static char *
+fault_old_settings (void)
+{
+  return gateway_settings (GATEWAY_A, "user-a", PASSWORD_A, "monetab.ac-test.fr", "10");
+}
+
+static char *
+fault_new_settings (void)
+{
+  return gateway_settings (GATEWAY_B, "user-b", PASSWORD_B, "autre.ac-test.fr", "15");
+}
+
+/* What the transaction leaves beside the files it writes: a name made by
+ * messagerie_side_path, or exim's configuration being generated. */
+static gboolean
+is_side_file (const char *relative)
+{
+  const char *name = strrchr (relative, '/') ? strrchr (relative, '/') + 1 : relative;
+
+  return (name[0] == '.' && strstr (name, ".messagerie-") != NULL) ||
+         g_str_has_suffix (name, ".messagerie-new");
+}
+
+/* The snapshot of @root without those; how many there were in @sides. */
+static GHashTable *
+snapshot_files (const char *root,
+                guint      *sides)
+{
+  GHashTable *files = snapshot (root);
+  GHashTableIter iter;
+  gpointer path;
+
+  *sides = 0;
+  g_hash_table_iter_init (&iter, files);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    if (is_side_file (path))
+      {
+        g_hash_table_iter_remove (&iter);
+        (*sides)++;
+      }
+  return files;
+}
+
+/* "old" or "new" when @now is one of them, else fails naming what is mixed. */
+static const char *
+old_or_new (GHashTable *now,
+            GHashTable *old_state,
+            GHashTable *new_state,
+            const char *when)
+{
+  g_autofree char *from_old = tree_differences (old_state, now);
+  g_autofree char *from_new = NULL;
+
+  if (from_old == NULL)
+    return "old";
+  from_new = tree_differences (new_state, now);
+  if (from_new == NULL)
+    return "new";
+  g_error ("%s: the files are neither all old nor all new; against the old:\n%s"
+           "against the new:\n%s", when, from_old, from_new);
+}
+
+static void
+kill_helper (Stopped *stopped)
+{
+  g_autofree char *out = NULL;
+  int status;
+
+  g_assert_cmpint (kill (stopped->pid, SIGKILL), ==, 0);
+  out = finish_stopped (stopped, &status);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+}
+
+/* What the machine does at boot before exim starts: the package's init
+ * script (debian/messagerie.messagerie-recover.init, the same command as
+ * its systemd unit: messagerie-helper recover when the journal exists),
+ * here on @root. TRUE when it put files back. */
+static gboolean
+boot (const char *root)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "debian",
+                                                   "messagerie.messagerie-recover.init", NULL);
+  const char *env_extra[] = { "MESSAGERIE_TEST_ROOT", root,
+                              "MESSAGERIE_TEST_HELPER", helper_path (), NULL };
+  const char *argv[] = { "/bin/sh", script, "start", NULL };
+  g_auto(GStrv) env = helper_environment (env_extra);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the boot's recovery failed (%d):\n%s\n%s", status, out, err);
+  g_assert_null (strstr (out, PASSWORD_A));
+  g_assert_null (strstr (out, PASSWORD_B));
+  return strstr (out, "\nresult\tok\t") != NULL;
+}
+
+/* The root with the old settings applied, and the snapshots of the old
+ * and the new state (the new applied once, then the old again). */
+static void
+prepare_states (const char  *root,
+                const char  *old_input,
+                const char  *new_input,
+                GHashTable **old_state,
+                GHashTable **new_state)
+{
+  guint sides;
+
+  apply_ok (root, new_input);
+  *new_state = snapshot_files (root, &sides);
+  g_assert_cmpuint (sides, ==, 0);
+  apply_ok (root, old_input);
+  *old_state = snapshot_files (root, &sides);
+  g_assert_cmpuint (sides, ==, 0);
+}
+
+/* Kills apply at @point, boots, checks that the files are all old or all
+ * new and that no journal is left; then the next run (recover) leaves
+ * nothing beside them. Back to the old state after. */
+static const char *
+kill_at (const char *root,
+         const char *point,
+         const char *old_input,
+         const char *new_input,
+         GHashTable *old_state,
+         GHashTable *new_state,
+         gboolean   *recovered)
+{
+  g_autofree char *journal = g_build_filename (root, STATE_DIR, "transaction", NULL);
+  g_autoptr(GHashTable) now = NULL;
+  g_autoptr(GHashTable) clean = NULL;
+  g_auto(HelperRun) next = { 0 };
+  const char *state;
+  Stopped stopped;
+  guint sides;
+
+  if (!start_stopped_at (root, new_input, point, &stopped))
+    g_error ("the helper did not stop at %s", point);
+  kill_helper (&stopped);
+
+  *recovered = boot (root);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  now = snapshot_files (root, &sides);
+  state = old_or_new (now, old_state, new_state, point);
+  g_test_message ("killed at %s: all %s after boot%s", point, state,
+                  *recovered ? " (recovered)" : "");
+
+  run_helper (&next, NULL, NULL, "--root", root, "recover", NULL);
+  assert_result (&next, MESSAGERIE_EXIT_OK, "unchanged");
+  clean = snapshot_files (root, &sides);
+  if (sides != 0)
+    g_error ("killed at %s: %u file(s) left beside the files after the next run", point, sides);
+  assert_same_tree (now, clean);
+
+  if (g_str_equal (state, "new"))
+    apply_ok (root, old_input);
+  return state;
+}
+
+static void
+test_fault_kill_everywhere (void)
+{
+  static const char *const before[] = { "step:lock", "step:render", "step:backup", "step:write",
+                                        "prepared", "journal", NULL };
+  static const char *const after[] = { "step:check", "step:update", "step:reload", "step:services",
+                                       "step:commit", "committed", NULL };
+  g_autofree char *root = make_root ();
+  g_autofree char *old_input = fault_old_settings ();
+  g_autofree char *new_input = fault_new_settings ();
+  g_autoptr(GHashTable) old_state = NULL;
+  g_autoptr(GHashTable) new_state = NULL;
+  g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func (g_free);
+  guint old_count = 0, new_count = 0, recovered_count = 0;
+  guint renames = 0;
+
+  prepare_states (root, old_input, new_input, &old_state, &new_state);
+
+  for (guint i = 0; before[i]; i++)
+    g_ptr_array_add (points, g_strdup (before[i]));
+
+  /* As many renames as the transaction makes: a run told to stop after
+   * one more goes to its end. */
+  for (guint n = 1;; n++)
+    {
+      g_autofree char *point = g_strdup_printf ("write:%u", n);
+      Stopped stopped;
+
+      if (!start_stopped_at (root, new_input, point, &stopped))
+        {
+          apply_ok (root, old_input);
+          break;
+        }
+      kill_helper (&stopped);
+      boot (root);
+      g_ptr_array_add (points, g_steal_pointer (&point));
+      renames++;
+    }
+  /* passwd.client twice (its interim version, then its own). */
+  g_assert_cmpuint (renames, >=, 7);
+
+  for (guint i = 0; after[i]; i++)
+    g_ptr_array_add (points, g_strdup (after[i]));
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      gboolean recovered;
+      const char *state = kill_at (root, g_ptr_array_index (points, i), old_input, new_input,
+                                   old_state, new_state, &recovered);
+
+      if (g_str_equal (state, "old"))
+        old_count++;
+      else
+        new_count++;
+      if (recovered)
+        recovered_count++;
+    }
+
+  /* Only a kill once the journal is removed leaves the new files. */
+  g_assert_cmpuint (new_count, ==, 1);
+  g_assert_cmpuint (recovered_count, ==, renames + 1 + 5);
+  g_test_message ("kills: %u points (%u renames), %u all old, %u all new, 0 mixed; "
+                  "%u recovered at boot; nothing left beside the files after the next run",
+                  points->len, renames, old_count, new_count, recovered_count);
+
+  remove_tmp_dir (root);
+}
+
+/* The gateway exim routes to under @root, and the password passwd.client
+ * gives it under that name and under any other (a name reverse DNS gives:
+ * the "*" line); "" for none. With @live, exim's configuration in force
+ * (config.autogenerated: what a running exim uses); else the one
+ * update-exim4.conf makes from the files as they are (what exim's init
+ * script makes at boot). */
+static void
+password_in_force (const char  *root,
+                   gboolean     live,
+                   char       **gateway,
+                   char       **exact,
+                   char       **other)
+{
+  g_autofree char *confdir = g_build_filename (root, "etc", "exim4", NULL);
+  g_autofree char *passwd = g_build_filename (confdir, "passwd.client", NULL);
+  g_autofree char *conf = live ? g_build_filename (root, GENERATED, NULL)
+                               : g_strconcat (root, "-prefix.conf", NULL);
+  const char *update[] = { "/usr/sbin/update-exim4.conf", "-d", confdir, "-o", conf, NULL };
+  const char *route[] = { "/usr/sbin/exim4", "-C", conf, "-bt", "someone@example.org", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *host;
+  char **results[] = { exact, other };
+  int status;
+
+  if (!live)
+    run_checked (update);
+  g_spawn_sync (NULL, (char **) route, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  host = strstr (out, "  host ");
+  g_assert_nonnull (host);
+  host += strlen ("  host ");
+  *gateway = g_strndup (host, strcspn (host, " "));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *expression = g_strdup_printf ("${lookup{%s}nwildlsearch{%s}}",
+                                                     i == 0 ? *gateway : "reverse-name.invalid",
+                                                     passwd);
+      const char *lookup[] = { "/usr/sbin/exim4", "-C", conf, "-be", expression, NULL };
+      g_autofree char *value = NULL;
+      const char *colon;
+
+      g_spawn_sync (NULL, (char **) lookup, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &value,
+                    NULL, &status, &error);
+      g_assert_no_error (error);
+      g_strstrip (value);
+      /* "login:password" */
+      colon = strchr (value, ':');
+      *results[i] = g_strdup (colon ? colon + 1 : "");
+    }
+
+  if (!live)
+    g_remove (conf);
+}
+
+static const char *
+password_name (const char *password)
+{
+  return !*password ? "none" : g_str_equal (password, PASSWORD_A) ? "A" :
+         g_str_equal (password, PASSWORD_B) ? "B" : "other";
+}
+
+/* Under @root as it is, exim sends no password to the gateway in force
+ * but the one typed for it: at boot (the configuration made from the
+ * files) and while it runs (the configuration in force). */
+static void
+assert_password_for_gateway (const char *root,
+                             const char *when,
+                             GString    *figures)
+{
+  g_string_append_printf (figures, "\n  %-13s", when);
+
+  for (guint live = 0; live < 2; live++)
+    {
+      g_autofree char *gateway = NULL;
+      g_autofree char *exact = NULL;
+      g_autofree char *other = NULL;
+      const char *typed;
+
+      password_in_force (root, live, &gateway, &exact, &other);
+      if (g_str_equal (gateway, GATEWAY_A))
+        typed = PASSWORD_A;
+      else if (g_str_equal (gateway, GATEWAY_B))
+        typed = PASSWORD_B;
+      else
+        g_error ("%s: exim routes to %s", when, gateway);
+
+      if ((*exact && !g_str_equal (exact, typed)) || (*other && !g_str_equal (other, typed)))
+        g_error ("%s: %s, exim would send gateway %s the password typed for %s", when,
+                 live ? "running" : "at boot", gateway,
+                 g_str_equal (typed, PASSWORD_A) ? GATEWAY_B : GATEWAY_A);
+
+      g_string_append_printf (figures, " %s: gateway %s, password %s/%s;",
+                              live ? "running" : "boot", g_str_equal (gateway, GATEWAY_A) ? "A" : "B",
+                              password_name (exact), password_name (other));
+    }
+}
+
+static void
+test_fault_prefix_passwords (void)
+{
+  static const char *const steps[] = { "step:check", "step:update", "step:reload",
+                                       "step:services", "step:commit", NULL };
+  g_autofree char *root = make_root ();
+  g_autofree char *old_input = fault_old_settings ();
+  g_autofree char *new_input = fault_new_settings ();
+  g_autoptr(GString) figures = g_string_new (NULL);
+  guint prefixes = 0;
+
+  if (!g_file_test ("/usr/sbin/exim4", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("exim4 is not installed");
+      remove_tmp_dir (root);
+      return;
+    }
+
+  apply_ok (root, old_input);
+  assert_password_for_gateway (root, "before", figures);
+
+  /* Each prefix of the renames, as a kill would leave it. */
+  for (guint n = 1;; n++)
+    {
+      g_autofree char *point = g_strdup_printf ("write:%u", n);
+      Stopped stopped;
+
+      if (!start_stopped_at (root, new_input, point, &stopped))
+        {
+          /* It went to its end: back to the old files. */
+          apply_ok (root, old_input);
+          break;
+        }
+      assert_password_for_gateway (root, point, figures);
+      prefixes++;
+      kill_helper (&stopped);
+      g_assert_true (boot (root));
+    }
+
+  /* And the steps between, which change exim's configuration in force. */
+  for (guint i = 0; steps[i]; i++)
+    {
+      Stopped stopped;
+
+      if (!start_stopped_at (root, new_input, steps[i], &stopped))
+        g_error ("the helper did not stop at %s", steps[i]);
+      assert_password_for_gateway (root, steps[i], figures);
+      prefixes++;
+      kill_helper (&stopped);
+      g_assert_true (boot (root));
+    }
+
+  apply_ok (root, new_input);
+  assert_password_for_gateway (root, "after", figures);
+  g_test_message ("prefixes of the renames and steps: %u, each with the password typed for its "
+                  "gateway or none (at boot and to a running exim; under its name/another "
+                  "name):%s", prefixes, figures->str);
+
+  remove_tmp_dir (root);
+}
+
+/* A folder of its own with a tmpfs of @size on it, in a mount namespace
+ * of this test's own: the tmpfs goes with the test process, whatever
+ * happens to it. */
+static char *
+mount_small_disk (const char *size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *options = g_strdup_printf ("size=%s", size);
+  char *dir = g_dir_make_tmp ("messagerie-disk-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (unshare (CLONE_NEWNS), ==, 0);
+  g_assert_cmpint (mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
+  if (mount ("tmpfs", dir, "tmpfs", 0, options) < 0)
+    g_error ("cannot mount a tmpfs on %s: %s", dir, g_strerror (errno));
+  return dir;
+}
+
+/* Fills the disk of @dir with @filler until @free bytes are left. */
+static void
+fill_disk (const char *dir,
+           const char *filler,
+           guint64     free)
+{
+  static const char zeros[65536];
+  struct statvfs st;
+  guint64 avail;
+  int fd;
+
+  g_assert_cmpint (statvfs (dir, &st), ==, 0);
+  avail = (guint64) st.f_bavail * st.f_frsize;
+  fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  while (avail > free)
+    {
+      gsize chunk = MIN (sizeof zeros, avail - free);
+      ssize_t n = write (fd, zeros, chunk);
+
+      if (n <= 0)
+        break;
+      avail -= (guint64) n;
+    }
+  close (fd);
+}
+
+static void
+test_fault_full_disk (void)
+{
+  g_autofree char *disk = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *filler = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *old_input = fault_old_settings ();
+  g_autofree char *new_input = fault_new_settings ();
+  g_autoptr(GHashTable) old_state = NULL;
+  g_autoptr(GHashTable) new_state = NULL;
+  g_autoptr(GHashTable) failed_steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) figures = g_string_new (NULL);
+  gboolean applied = FALSE;
+  guint levels = 0;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("mounting a tmpfs needs root");
+      return;
+    }
+
+  /* The copy of /etc/exim4, the backups and exim's generated
+   * configuration fit; the filler then leaves a chosen free size. */
+  disk = mount_small_disk ("2m");
+  root = g_build_filename (disk, "root", NULL);
+  filler = g_build_filename (disk, "filler", NULL);
+  journal = g_build_filename (root, STATE_DIR, "transaction", NULL);
+  tmpdir = g_build_filename (root, STATE_DIR, "tmp", NULL);
+  g_assert_cmpint (g_mkdir (root, 0755), ==, 0);
+  fill_root (root);
+  prepare_states (root, old_input, new_input, &old_state, &new_state);
+
+  /* From no space at all, one page more each time, until the apply goes
+   * through: every step that writes fails at some level. */
+  for (guint64 free = 0; !applied; free += 4096)
+    {
+      g_auto(HelperRun) run = { 0 };
+      g_autoptr(GHashTable) now = NULL;
+      g_autoptr(GPtrArray) backups_before = backup_dirs (root);
+      g_autoptr(GPtrArray) backups_after = NULL;
+      g_auto(GStrv) lines = NULL;
+      const char *failed = NULL;
+      guint sides;
+
+      g_assert_cmpuint (levels, <, 200);
+      levels++;
+      fill_disk (disk, filler, free);
+      run_helper (&run, new_input, NULL, "--root", root, "apply", NULL);
+      g_assert_cmpint (g_unlink (filler), ==, 0);
+
+      now = snapshot_files (root, &sides);
+      if (run.status == MESSAGERIE_EXIT_OK)
+        {
+          assert_result (&run, MESSAGERIE_EXIT_OK, "ok");
+          assert_same_tree (new_state, now);
+          applied = TRUE;
+          g_string_append_printf (figures, ", applied with %" G_GUINT64_FORMAT " KiB free",
+                                  free / 1024);
+          break;
+        }
+
+      /* Failed: the step named, every file old, nothing left beside them,
+       * no journal, no backup of this run. */
+      assert_result (&run, MESSAGERIE_EXIT_FAILED, "failed");
+      lines = g_strsplit (run.out, "\n", -1);
+      for (guint i = 0; lines[i] && failed == NULL; i++)
+        if (g_str_has_prefix (lines[i], "failed\t"))
+          failed = lines[i] + strlen ("failed\t");
+      g_assert_nonnull (failed);
+      if (strstr (run.out, "\nfailed\trollback\t") != NULL)
+        g_error ("with %" G_GUINT64_FORMAT " KiB free, the rollback failed:\n%s", free / 1024, run.out);
+      /* A backup error names the whole path of what it could not write. */
+      if (g_str_has_prefix (failed, "backup\t"))
+        g_assert_nonnull (strstr (failed, "/var/backups/messagerie/"));
+      if (sides != 0)
+        g_error ("with %" G_GUINT64_FORMAT " KiB free, %u file(s) left beside the files:\n%s",
+                 free / 1024, sides, run.out);
+      assert_same_tree (old_state, now);
+      g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (tmpdir, G_FILE_TEST_EXISTS));
+      backups_after = backup_dirs (root);
+      g_assert_cmpuint (backups_after->len, ==, backups_before->len);
+
+      {
+        g_autofree char *step = g_strndup (failed, strcspn (failed, "\t"));
+        guint count = GPOINTER_TO_UINT (g_hash_table_lookup (failed_steps, step));
+
+        g_hash_table_insert (failed_steps, g_steal_pointer (&step), GUINT_TO_POINTER (count + 1));
+      }
+    }
+
+  /* The steps that write (the copies, the new files, exim's
+   * configuration) each met the full disk. */
+  g_assert_true (g_hash_table_contains (failed_steps, "backup"));
+  g_assert_true (g_hash_table_contains (failed_steps, "write"));
+  g_assert_true (g_hash_table_contains (failed_steps, "check"));
+  {
+    static const char *const steps[] = { "backup", "write", "check", "update", "commit", NULL };
+
+    for (guint i = 0; steps[i]; i++)
+      if (g_hash_table_contains (failed_steps, steps[i]))
+        g_string_append_printf (figures, "; failed at %s: %u, all old", steps[i],
+                                GPOINTER_TO_UINT (g_hash_table_lookup (failed_steps, steps[i])));
+  }
+  g_test_message ("full disk: %u free sizes tried, from 0 by 4 KiB%s; no rollback failed, "
+                  "no journal left", levels, figures->str);
+
+  g_assert_cmpint (umount (disk), ==, 0);
+  g_rmdir (disk);
+}
+
+/* The processes under this test (a subreaper: what a killed helper
+ * leaves comes here) that run @program; zombies reaped. */
+static guint
+count_running (const char *program)
+{
+  g_autoptr(GArray) under = NULL;
+  guint found = 0;
+  int status;
+
+  while (waitpid (-1, &status, WNOHANG) > 0)
+    ;
+  under = descendants (getpid ());
+  for (guint i = 0; i < under->len; i++)
+    {
+      g_autofree char *cmdline = NULL;
+      gsize length;
+
+      if (!read_proc (g_array_index (under, GPid, i), "cmdline", &cmdline, &length))
+        continue;
+      for (gsize j = 0; j + 1 < length; j++)
+        if (cmdline[j] == '\0')
+          cmdline[j] = ' ';
+      if (strstr (cmdline, program) != NULL)
+        found++;
+    }
+  return found;
+}
+
+static void
+test_fault_kill_check (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *old_input = fault_old_settings ();
+  g_autofree char *new_input = fault_new_settings ();
+  g_autofree char *tmpdir = g_build_filename (root, STATE_DIR, "tmp", NULL);
+  const char *argv[] = { helper_path (), "--root", root, "apply", NULL };
+  g_auto(GStrv) env = helper_environment (NULL);
+  g_autoptr(GHashTable) old_state = NULL;
+  g_autoptr(GHashTable) new_state = NULL;
+  g_autoptr(GHashTable) at_kill = NULL;
+  g_autoptr(GHashTable) later = NULL;
+  g_autoptr(GHashTable) recovered = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  guint left = 0;
+  guint sides;
+  GPid pid;
+  int in_fd;
+  int status;
+
+  prepare_states (root, old_input, new_input, &old_state, &new_state);
+  g_assert_cmpint (prctl (PR_SET_CHILD_SUBREAPER, 1), ==, 0);
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD |
+                            G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                            die_with_test, NULL, &pid, &in_fd, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (in_fd, new_input, strlen (new_input)), ==, (gssize) strlen (new_input));
+  close (in_fd);
+
+  /* As soon as update-exim4.conf runs under it: the check step. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (count_running ("update-exim4.conf") == 0)
+    {
+      g_assert_cmpint (waitpid (pid, &status, WNOHANG), ==, 0);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (2000);
+    }
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  at_kill = snapshot (root);
+
+  /* Its commands die with it: within half a second none is left. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while ((left = count_running ("update-exim4.conf") + count_running ("exim4 -C")) > 0 &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  if (left > 0)
+    g_error ("%u command(s) of the killed helper still run", left);
+
+  /* Nothing is written into the tree after the kill. */
+  g_usleep (2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (count_running ("update-exim4.conf") + count_running ("exim4 -C"), ==, 0);
+  later = snapshot (root);
+  assert_same_tree (at_kill, later);
+  g_assert_cmpint (prctl (PR_SET_CHILD_SUBREAPER, 0), ==, 0);
+
+  /* Boot: all old, nothing left beside the files, nor of
+   * update-exim4.conf's temporary file (its TMPDIR is the helper's). */
+  g_assert_true (boot (root));
+  recovered = snapshot_files (root, &sides);
+  g_assert_cmpuint (sides, ==, 0);
+  assert_same_tree (old_state, recovered);
+  g_assert_false (g_file_test (tmpdir, G_FILE_TEST_EXISTS));
+  g_test_message ("killed during check: no command left after 0.5 s, nothing written in 2 s, "
+                  "all old after boot");
+
+  remove_tmp_dir (root);
+}
+
+
+/* A recovery killed in its turn, after each file it puts back: the boot
+ * then finishes it, all old; and on the way back too, exim sends each
+ * gateway its own password or none. */
+static void
+test_fault_kill_recovery (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *old_input = fault_old_settings ();
+  g_autofree char *new_input = fault_new_settings ();
+  g_autoptr(GHashTable) old_state = NULL;
+  g_autoptr(GHashTable) new_state = NULL;
+  g_autoptr(GString) figures = g_string_new (NULL);
+  guint points = 0;
+
+  prepare_states (root, old_input, new_input, &old_state, &new_state);
+
+  for (guint k = 1;; k++)
+    {
+      g_autofree char *point = g_strdup_printf ("undo:%u", k);
+      g_autoptr(GHashTable) now = NULL;
+      Stopped stopped;
+      guint sides;
+
+      /* Every file renamed, exim's new configuration live, the journal
+       * there. */
+      if (!start_stopped_at (root, new_input, "step:services", &stopped))
+        g_error ("the helper did not stop at step:services");
+      kill_helper (&stopped);
+
+      if (!start_verb_stopped_at (root, "recover", NULL, point, &stopped))
+        {
+          now = snapshot_files (root, &sides);
+          g_assert_cmpuint (sides, ==, 0);
+          assert_same_tree (old_state, now);
+          break;
+        }
+      assert_password_for_gateway (root, point, figures);
+      kill_helper (&stopped);
+      points++;
+
+      g_assert_true (boot (root));
+      now = snapshot_files (root, &sides);
+      g_assert_cmpuint (sides, ==, 0);
+      assert_same_tree (old_state, now);
+    }
+
+  /* passwd.client's interim version, then each file. */
+  g_assert_cmpuint (points, >=, 7);
+  g_test_message ("kills during recovery: %u points, all old after boot; the password in force "
+                  "on the way back:%s", points, figures->str);
+
+  remove_tmp_dir (root);
+}
+
+/* A killed run's new passwd.client beside the old one, exim's
+ * configuration it was generating and update-exim4.conf's temporary file:
+ * the next recover removes them, and so does the next apply. */
+static void
+test_fault_stale (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *input = fault_old_settings ();
+  g_autofree char *temp = g_build_filename (root, "etc", "exim4", ".passwd.client.messagerie-tmp", NULL);
+  g_autofree char *generated = g_build_filename (root, GENERATED ".messagerie-new", NULL);
+  g_autofree char *tmpdir = g_build_filename (root, STATE_DIR, "tmp", NULL);
+  g_autofree char *tmpfile = g_build_filename (tmpdir, "tmp.Xj3kQ0aBcD", NULL);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *const verbs[] = { "recover", "apply", NULL };
+
+  apply_ok (root, input);
+  before = snapshot (root);
+
+  for (guint i = 0; verbs[i]; i++)
+    {
+      g_auto(HelperRun) run = { 0 };
+      g_autoptr(GHashTable) after = NULL;
+
+      g_file_set_contents (temp, "*:user-b:" PASSWORD_B "\n", -1, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (generated, "# half generated\n", -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_mkdir_with_parents (tmpdir, 0700), ==, 0);
+      g_file_set_contents (tmpfile, "# update-exim4.conf's, killed\n", -1, &error);
+      g_assert_no_error (error);
+
+      run_helper (&run, i == 0 ? NULL : input, NULL, "--root", root, verbs[i], NULL);
+      assert_result (&run, MESSAGERIE_EXIT_OK, "unchanged");
+      g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (generated, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (tmpdir, G_FILE_TEST_EXISTS));
+      after = snapshot (root);
+      assert_same_tree (before, after);
+    }
+
+  remove_tmp_dir (root);
+}
+
+/* 20 applies at once, of two settings in turn, five of them waiting at
+ * most a second for the lock: each ends ok, unchanged or (those five only)
+ * busy; the files are then all of one of them, consistent. */
+static void
+test_concurrent (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *old_input = fault_old_settings ();
+  g_autofree char *new_input = fault_new_settings ();
+  g_autofree char *journal = g_build_filename (root, STATE_DIR, "transaction", NULL);
+  g_autoptr(GHashTable) old_state = NULL;
+  g_autoptr(GHashTable) new_state = NULL;
+  g_autoptr(GHashTable) now = NULL;
+  GPid pids[20];
+  int out_fds[20];
+  guint ok = 0, unchanged = 0, busy = 0;
+  const char *state;
+  guint sides;
+
+  prepare_states (root, old_input, new_input, &old_state, &new_state);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pids); i++)
+    {
+      gboolean impatient = i % 4 == 3;
+      const char *argv[] = { helper_path (), "--root", root, "--lock-timeout", impatient ? "1" : "60",
+                             "apply", NULL };
+      const char *input = i % 2 ? new_input : old_input;
+      g_auto(GStrv) env = helper_environment (NULL);
+      g_autoptr(GError) error = NULL;
+      int in_fd;
+
+      g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD |
+                                G_SPAWN_STDERR_TO_DEV_NULL,
+                                die_with_test, NULL, &pids[i], &in_fd, &out_fds[i], NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
+      close (in_fd);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (pids); i++)
+    {
+      g_autofree char *out = read_fd (out_fds[i]);
+      int status;
+
+      g_assert_cmpint (waitpid (pids[i], &status, 0), ==, pids[i]);
+      g_spawn_close_pid (pids[i]);
+      g_assert_true (WIFEXITED (status));
+      g_assert_null (strstr (out, PASSWORD_A));
+      g_assert_null (strstr (out, PASSWORD_B));
+      if (strstr (out, "\nresult\tok\t") != NULL)
+        ok++;
+      else if (strstr (out, "\nresult\tunchanged\t") != NULL)
+        unchanged++;
+      else if (strstr (out, "\nresult\tbusy\t") != NULL && i % 4 == 3)
+        busy++;
+      else
+        g_error ("apply %u of 20 ended so:\n%s", i + 1, out);
+    }
+
+  now = snapshot_files (root, &sides);
+  g_assert_cmpuint (sides, ==, 0);
+  state = old_or_new (now, old_state, new_state, "after 20 concurrent applies");
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  assert_generated_consistent (root);
+  g_test_message ("concurrent: 20 applies, %u ok, %u unchanged, %u busy (of 5 waiting 1 s); "
+                  "the files then all %s, no journal", ok, unchanged, busy, state);
+
+  remove_tmp_dir (root);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1672,7 +2620,14 @@ main (int    argc,
   g_test_add_func ("/apply/fault/symlink", test_fault_symlink);
   g_test_add_func ("/apply/fault/kill", test_fault_kill);
   g_test_add_func ("/apply/fault/kill-recover", test_fault_kill_recover);
+  g_test_add_func ("/apply/fault/kill-everywhere", test_fault_kill_everywhere);
+  g_test_add_func ("/apply/fault/prefix-passwords", test_fault_prefix_passwords);
+  g_test_add_func ("/apply/fault/full-disk", test_fault_full_disk);
+  g_test_add_func ("/apply/fault/kill-check", test_fault_kill_check);
+  g_test_add_func ("/apply/fault/kill-recovery", test_fault_kill_recovery);
+  g_test_add_func ("/apply/fault/stale", test_fault_stale);
   g_test_add_func ("/apply/busy", test_busy);
+  g_test_add_func ("/apply/concurrent", test_concurrent);
   g_test_add_func ("/apply/refused", test_refused);
   g_test_add_func ("/apply/password-never-leaks", test_password_never_leaks);
   g_test_add_func ("/apply/password-not-printed", test_password_not_printed);

@@ -893,6 +893,27 @@ messagerie_render (MessagerieSettings  *settings,
   return g_steal_pointer (&files);
 }
 
+char *
+messagerie_render_passwd_client_interim (const char *contents)
+{
+  g_autoptr(GPtrArray) kept = lines_outside_block (contents);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      char *line = g_ptr_array_index (kept, i);
+      g_autofree char *key = *line != '#' ? lsearch_key (line) : NULL;
+
+      /* nwildlsearch: a key starting with "*" or "^" is a pattern, which
+       * might match either gateway. */
+      if (key == NULL || (key[0] != '*' && key[0] != '^'))
+        g_string_append_printf (out, "%s\n", line);
+      explicit_bzero (line, strlen (line));
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 messagerie_render_index_has_password (const char *contents,
                                       const char *host,

@@ -50,6 +50,13 @@ GPtrArray          *messagerie_render             (MessagerieSettings  *settings
 
 /* From the contents of MESSAGERIE_PATH_PASSWORD_INDEX: whether the server
  * holds a password for @host and @user. */
+/* @contents of passwd.client without a password for any gateway
+ * Messagerie manages: its blocks and every pattern line ("*", "*.domain",
+ * "^regex") removed, the administrator's lines for other hosts kept. The helper puts it in place
+ * while it switches gateways, so that neither the old password reaches the
+ * new gateway nor the new one the old gateway. */
+char               *messagerie_render_passwd_client_interim (const char *contents);
+
 gboolean            messagerie_render_index_has_password (const char *contents,
                                                           const char *host,
                                                           const char *user);

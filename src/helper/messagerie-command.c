@@ -3,11 +3,14 @@
 /* Commands the helper runs: an explicit environment, the output captured
  * in unlinked temporary files rather than pipes (a daemon started by an
  * init script keeps what it inherits open, and a pipe would never end),
- * standard input from a file too, a time limit. */
+ * standard input from a file too, a time limit, and death with the
+ * helper. */
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -47,13 +50,37 @@ on_command_timeout (gpointer user_data)
 {
   CommandWait *wait = user_data;
 
+  const char *pid = g_subprocess_get_identifier (wait->process);
+
   wait->timed_out = TRUE;
+  /* The command and what it started, in the group child_setup made. */
+  if (pid != NULL)
+    kill (-(pid_t) g_ascii_strtoll (pid, NULL, 10), SIGKILL);
   g_subprocess_force_exit (wait->process);
   return G_SOURCE_REMOVE;
 }
 
+/* In the child, before exec. A helper killed during the check step must
+ * not leave update-exim4.conf running, which would go on to write into the
+ * tree after a rollback or a recovery: the command gets SIGKILL when the
+ * helper dies (PR_SET_PDEATHSIG, kept across exec for a program that is
+ * not set-user-ID), and its own process group, which the time limit kills
+ * whole. A daemon that an init script starts leaves both behind: the
+ * signal is not inherited by fork, and a daemon makes its own session. */
+static void
+child_setup (gpointer user_data)
+{
+  pid_t helper = (pid_t) GPOINTER_TO_INT (user_data);
+
+  setpgid (0, 0);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* The helper died before the line above. */
+  if (getppid () != helper)
+    raise (SIGKILL);
+}
+
 static char **
-command_environment (void)
+command_environment (const char *tmpdir)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   const char *lang = g_getenv ("LANG");
@@ -61,6 +88,12 @@ command_environment (void)
   /* Nothing of the caller's environment but its language: the password
    * never travels there, and no variable can change what runs. */
   g_strv_builder_add (builder, "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+  if (tmpdir != NULL)
+    {
+      g_autofree char *variable = g_strconcat ("TMPDIR=", tmpdir, NULL);
+
+      g_strv_builder_add (builder, variable);
+    }
   if (lang != NULL && !messagerie_has_control_char (lang) && strlen (lang) < 64)
     {
       g_autofree char *variable = g_strconcat ("LANG=", lang, NULL);
@@ -153,11 +186,21 @@ messagerie_command_run (const char *const  *argv,
                         MessagerieCommand  *command,
                         GError            **error)
 {
+  return messagerie_command_run_in (argv, input, NULL, command, error);
+}
+
+gboolean
+messagerie_command_run_in (const char *const  *argv,
+                           const char         *input,
+                           const char         *tmpdir,
+                           MessagerieCommand  *command,
+                           GError            **error)
+{
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GMainContext) context = NULL;
   g_autoptr(GSource) timeout = NULL;
-  g_auto(GStrv) environment = command_environment ();
+  g_auto(GStrv) environment = command_environment (tmpdir);
   CommandWait wait = { NULL };
   int out_fd;
   int err_fd;
@@ -179,6 +222,7 @@ messagerie_command_run (const char *const  *argv,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_environ (launcher, environment);
   g_subprocess_launcher_set_cwd (launcher, "/");
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER ((int) getpid ()), NULL);
   g_subprocess_launcher_take_stdout_fd (launcher, dup (out_fd));
   g_subprocess_launcher_take_stderr_fd (launcher, dup (err_fd));
   if (input != NULL)

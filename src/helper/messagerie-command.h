@@ -29,6 +29,15 @@ gboolean  messagerie_command_run         (const char *const  *argv,
                                           MessagerieCommand  *command,
                                           GError            **error);
 
+/* The same with TMPDIR=@tmpdir (NULL: none) in its environment: where
+ * update-exim4.conf makes its temporary file, which a killed or failed run
+ * leaves behind. */
+gboolean  messagerie_command_run_in      (const char *const  *argv,
+                                          const char         *input,
+                                          const char         *tmpdir,
+                                          MessagerieCommand  *command,
+                                          GError            **error);
+
 /* What a failed command said, on one line: its error output, else its
  * output, else its status. */
 char     *messagerie_command_failure     (const char *const *argv,

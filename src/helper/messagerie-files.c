@@ -357,18 +357,31 @@ write_all (int          fd,
   return TRUE;
 }
 
-gboolean
-messagerie_file_write (int          root_fd,
-                       const char  *path,
-                       const char  *data,
-                       gsize        length,
-                       guint        mode,
-                       gboolean     set_owner,
-                       uid_t        uid,
-                       gid_t        gid,
-                       guint        dir_mode,
-                       GError     **error)
+char *
+messagerie_side_path (const char *path,
+                      const char *suffix)
 {
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_strdup_printf (".%s.messagerie-%s", base, suffix);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+gboolean
+messagerie_file_prepare (int          root_fd,
+                         const char  *path,
+                         const char  *suffix,
+                         const char  *data,
+                         gsize        length,
+                         guint        mode,
+                         gboolean     set_owner,
+                         uid_t        uid,
+                         gid_t        gid,
+                         guint        dir_mode,
+                         GError     **error)
+{
+  g_autofree char *side = messagerie_side_path (path, suffix);
   g_autofree char *name = NULL;
   g_autofree char *temp = NULL;
   int dir_fd;
@@ -380,7 +393,7 @@ messagerie_file_write (int          root_fd,
 
   /* One fixed name per target: the helper holds the lock, so a file of
    * that name can only be left over from a run that was killed. */
-  temp = g_strdup_printf (".%s.messagerie-tmp", name);
+  temp = g_path_get_basename (side);
   if (unlinkat (dir_fd, temp, 0) < 0 && errno != ENOENT)
     {
       set_errno_error (error, errno, _("Cannot write %s: %s"), path);
@@ -416,21 +429,6 @@ messagerie_file_write (int          root_fd,
       set_errno_error (error, errno, _("Cannot write %s: %s"), path);
       goto fail;
     }
-  fd = -1;
-
-  /* rename() replaces the name itself: a symbolic link there is replaced,
-   * never followed. */
-  if (renameat (dir_fd, temp, dir_fd, name) < 0)
-    {
-      set_errno_error (error, errno, _("Cannot replace %s: %s"), path);
-      goto fail;
-    }
-
-  if (!messagerie_dir_sync (dir_fd, path, error))
-    {
-      close_fd (&dir_fd);
-      return FALSE;
-    }
 
   close_fd (&dir_fd);
   return TRUE;
@@ -440,6 +438,124 @@ fail:
   unlinkat (dir_fd, temp, 0);
   close_fd (&dir_fd);
   return FALSE;
+}
+
+gboolean
+messagerie_file_write (int          root_fd,
+                       const char  *path,
+                       const char  *data,
+                       gsize        length,
+                       guint        mode,
+                       gboolean     set_owner,
+                       uid_t        uid,
+                       gid_t        gid,
+                       guint        dir_mode,
+                       GError     **error)
+{
+  g_autofree char *side = messagerie_side_path (path, "tmp");
+
+  if (!messagerie_file_prepare (root_fd, path, "tmp", data, length, mode,
+                                set_owner, uid, gid, dir_mode, error))
+    return FALSE;
+
+  /* rename() replaces the name itself: a symbolic link there is replaced,
+   * never followed. */
+  if (!messagerie_file_rename (root_fd, side, path, error))
+    {
+      messagerie_file_remove (root_fd, side, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+messagerie_file_link (int          root_fd,
+                      const char  *from,
+                      const char  *to,
+                      gboolean    *linked,
+                      GError     **error)
+{
+  g_autofree char *from_name = g_path_get_basename (from);
+  g_autofree char *name = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+  int dir_fd;
+
+  *linked = FALSE;
+
+  dir_fd = open_parent (root_fd, to, FALSE, 0, &name, &local_error);
+  if (dir_fd < 0)
+    {
+      if (is_absent (local_error))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
+    {
+      set_errno_error (error, errno, _("Cannot write %s: %s"), to);
+      close_fd (&dir_fd);
+      return FALSE;
+    }
+
+  /* linkat() without AT_SYMLINK_FOLLOW links a symbolic link itself,
+   * never what it points to. */
+  if (linkat (dir_fd, from_name, dir_fd, name, 0) < 0)
+    {
+      int saved_errno = errno;
+
+      close_fd (&dir_fd);
+      if (saved_errno == ENOENT)
+        return TRUE;
+      set_errno_error (error, saved_errno, _("Cannot write %s: %s"), to);
+      return FALSE;
+    }
+
+  *linked = TRUE;
+  ok = messagerie_dir_sync (dir_fd, to, error);
+  close_fd (&dir_fd);
+  return ok;
+}
+
+gboolean
+messagerie_file_same (int         root_fd,
+                      const char *a,
+                      const char *b)
+{
+  g_autofree char *name_a = NULL;
+  g_autofree char *name_b = g_path_get_basename (b);
+  struct stat st_a, st_b;
+  gboolean same;
+  int dir_fd;
+
+  dir_fd = open_parent (root_fd, a, FALSE, 0, &name_a, NULL);
+  if (dir_fd < 0)
+    return FALSE;
+
+  same = fstatat (dir_fd, name_a, &st_a, AT_SYMLINK_NOFOLLOW) == 0 &&
+         fstatat (dir_fd, name_b, &st_b, AT_SYMLINK_NOFOLLOW) == 0 &&
+         st_a.st_dev == st_b.st_dev && st_a.st_ino == st_b.st_ino;
+  close_fd (&dir_fd);
+  return same;
+}
+
+gboolean
+messagerie_file_exists (int         root_fd,
+                        const char *path)
+{
+  g_autofree char *name = NULL;
+  struct stat st;
+  gboolean exists;
+  int dir_fd;
+
+  dir_fd = open_parent (root_fd, path, FALSE, 0, &name, NULL);
+  if (dir_fd < 0)
+    return FALSE;
+
+  exists = fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+  close_fd (&dir_fd);
+  return exists;
 }
 
 gboolean

@@ -52,6 +52,45 @@ gboolean             messagerie_file_write      (int          root_fd,
                                                  guint        dir_mode,
                                                  GError     **error);
 
+/* The name beside @path that the helper uses for @suffix:
+ * /etc/exim4/.passwd.client.messagerie-SUFFIX. */
+char                *messagerie_side_path       (const char  *path,
+                                                 const char  *suffix);
+
+/* The first half of messagerie_file_write: the file beside @path
+ * (messagerie_side_path (@path, @suffix)) written in full, owner and mode
+ * set first, fsynced; nothing renamed. */
+gboolean             messagerie_file_prepare    (int          root_fd,
+                                                 const char  *path,
+                                                 const char  *suffix,
+                                                 const char  *data,
+                                                 gsize        length,
+                                                 guint        mode,
+                                                 gboolean     set_owner,
+                                                 uid_t        uid,
+                                                 gid_t        gid,
+                                                 guint        dir_mode,
+                                                 GError     **error);
+
+/* A hard link @to (replaced if it exists) of @from, both in the same
+ * folder, then an fsync of the folder: no data is written, so it needs no
+ * free space for the file's contents. @linked is FALSE when @from (or its
+ * folder) does not exist, which is not an error. */
+gboolean             messagerie_file_link       (int          root_fd,
+                                                 const char  *from,
+                                                 const char  *to,
+                                                 gboolean    *linked,
+                                                 GError     **error);
+
+/* Whether @a and @b (same folder) are the same file (hard links). */
+gboolean             messagerie_file_same       (int          root_fd,
+                                                 const char  *a,
+                                                 const char  *b);
+
+/* Whether something (anything, a link included) is at @path. */
+gboolean             messagerie_file_exists     (int          root_fd,
+                                                 const char  *path);
+
 /* Removes the file @path (a missing one is not an error), then fsyncs its
  * folder. */
 gboolean             messagerie_file_remove     (int          root_fd,

@@ -282,18 +282,16 @@ verb_backups (HelperOptions *options)
   return MESSAGERIE_EXIT_OK;
 }
 
-/* The test hook MESSAGERIE_HELPER_TEST_STOP=write:N; only a test root
- * gets it, never a run through pkexec. */
-static guint
-test_stop_after_write (HelperOptions *options)
+/* The test hook MESSAGERIE_HELPER_TEST_STOP=POINT (see
+ * messagerie_protocol_set_test_stop); only a test root gets it, never a
+ * run through pkexec. */
+static void
+set_test_stop (HelperOptions *options)
 {
   const char *hook = g_getenv ("MESSAGERIE_HELPER_TEST_STOP");
-  guint64 n;
 
-  if (options->root == NULL || hook == NULL || !g_str_has_prefix (hook, "write:") ||
-      !messagerie_parse_uint (hook + strlen ("write:"), G_MAXUINT, &n))
-    return 0;
-  return (guint) n;
+  if (options->root != NULL && hook != NULL)
+    messagerie_protocol_set_test_stop (hook);
 }
 
 /* The test hook MESSAGERIE_HELPER_TEST_EXIM=PATH, the exim binary whose
@@ -316,9 +314,10 @@ run_protocol_verb (HelperOptions *options)
   MessagerieTransactionOptions transaction = {
     .root = options->root,
     .lock_timeout = options->lock_timeout,
-    .stop_after_write = test_stop_after_write (options),
     .exim = test_exim (options),
   };
+
+  set_test_stop (options);
 
   if (!g_str_equal (options->verb, "restore") && options->argument != NULL)
     {
@@ -341,7 +340,12 @@ run_protocol_verb (HelperOptions *options)
       return messagerie_testmail_run (options->root);
     }
 
-  if (!messagerie_transaction_allowed (&transaction))
+  /* recover also runs as root itself, not through pkexec: at boot, before
+   * exim (debian/messagerie.messagerie-recover.service and .init). It reads
+   * no input and only puts back what the helper itself saved. */
+  if (!messagerie_transaction_allowed (&transaction) &&
+      !(g_str_equal (options->verb, "recover") && getuid () == 0 && geteuid () == 0 &&
+        g_getenv ("PKEXEC_UID") == NULL))
     return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
                                        _("This command changes the system: it runs as root "
                                          "through pkexec, or on a copy of the system with --root."));

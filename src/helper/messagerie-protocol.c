@@ -3,6 +3,7 @@
 /* The lines the helper's verbs print for the application
  * (doc/helper-protocol.md). */
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -36,11 +37,33 @@ messagerie_protocol_emit (const char *first,
   fflush (stdout);
 }
 
+static char *test_stop;
+
+void
+messagerie_protocol_set_test_stop (const char *point)
+{
+  g_free (test_stop);
+  test_stop = g_strdup (point);
+}
+
+void
+messagerie_protocol_test_point (const char *point)
+{
+  if (test_stop != NULL && g_str_equal (point, test_stop))
+    {
+      fflush (stdout);
+      raise (SIGSTOP);
+    }
+}
+
 void
 messagerie_protocol_step (const char *id,
                           const char *message)
 {
+  g_autofree char *point = g_strconcat ("step:", id, NULL);
+
   messagerie_protocol_emit ("step", id, message, NULL);
+  messagerie_protocol_test_point (point);
 }
 
 void

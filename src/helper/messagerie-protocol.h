@@ -27,6 +27,15 @@ void        messagerie_protocol_emit        (const char *first,
                                              ...) G_GNUC_NULL_TERMINATED;
 void        messagerie_protocol_step        (const char *id,
                                              const char *message);
+/* Test hook (MESSAGERIE_HELPER_TEST_STOP, --root only): the helper stops
+ * itself with SIGSTOP when it reaches @point, so that a test can kill it
+ * there. Points: "step:ID" right after the step line ID is printed,
+ * "prepared" once every new file is written beside its target, "journal"
+ * once the journal is written, "write:N" after the N-th rename,
+ * "committed" once the journal is removed, "undo:N" after the N-th file a
+ * rollback or a recovery puts back. */
+void        messagerie_protocol_set_test_stop (const char *point);
+void        messagerie_protocol_test_point    (const char *point);
 /* A finding of the rules: severity, key, rule, message. validate prints
  * the same lines. */
 void        messagerie_protocol_finding     (const MessagerieFinding *finding);

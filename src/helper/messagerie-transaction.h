@@ -15,9 +15,6 @@ typedef struct {
   /* NULL: the system itself, under pkexec; services are reloaded. */
   const char *root;
   guint       lock_timeout;
-  /* Test hook, --root only: stop (SIGSTOP) right after this many files
-   * are renamed into place; 0 for never. */
-  guint       stop_after_write;
   /* The exim binary whose features apply checks: MESSAGERIE_EXIM4, or
    * for the tests, with --root only, MESSAGERIE_HELPER_TEST_EXIM. */
   const char *exim;
