@@ -10,10 +10,14 @@
 #      string;
 #   5. the translations keep the format directives the sources expect
 #      (msgfmt --check on fr.po merged into the fresh template, whose
-#      c-format flags come from the code rather than from the translator).
+#      c-format flags come from the code rather than from the translator);
+#   6. French typography (tests/check-typography.py): the apostrophe ’, a
+#      narrow no-break space before « : ; ? ! » and inside « », times as
+#      « 8 h 51 », « Relais ».
 #
 # Usage: tests/check-po.sh [SOURCE_ROOT]   (default: this script's ../)
-# Needs xgettext, msgcmp, msgmerge and msgfmt (package gettext).
+# Needs xgettext, msgcmp, msgmerge and msgfmt (package gettext), and
+# /usr/bin/python3.
 
 set -u
 
@@ -22,7 +26,7 @@ srcdir=${1:-$tests/..}
 # shellcheck source=tests/lib-tap.sh
 . "$tests/lib-tap.sh"
 
-plan=5
+plan=6
 echo "1..$plan"
 cd "$srcdir" || bail "no source directory $srcdir"
 
@@ -155,6 +159,14 @@ else
   bad=$(sed -n 's|^.*merged\.po:\([0-9][0-9]*\):.*$|\1|p' "$work/msgmerge.log" | sort -un)
   # shellcheck disable=SC2086
   [ -z "$bad" ] || show_entries "$work/merged.po" $bad | diag
+fi
+
+# 6. French typography.
+if [ -f "$pofile" ] && /usr/bin/python3 "$tests/check-typography.py" "$pofile" >"$work/typography.log" 2>&1; then
+  ok "$pofile follows French typography (’, narrow no-break spaces, « 8 h 51 »)"
+else
+  not_ok "$pofile follows French typography (’, narrow no-break spaces, « 8 h 51 »)"
+  diag "$work/typography.log"
 fi
 
 [ "$failed" -eq 0 ]
