@@ -4,6 +4,7 @@
 #include "messagerie-settings.h"
 #include "messagerie-rules.h"
 #include "messagerie-render.h"
+#include "messagerie-mainlog.h"
 #include "messagerie-report.h"
 #include "messagerie-probe.h"
 

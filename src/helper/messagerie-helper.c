@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "messagerie-activity.h"
 #include "messagerie-core.h"
 #include "messagerie-helper-codes.h"
 #include "messagerie-testmail.h"
@@ -21,9 +22,13 @@ typedef struct {
   const char *verb;
   /* restore's backup name. */
   const char *argument;
+  /* deliveries': how many. */
+  guint       last;
 } HelperOptions;
 
 #define DEFAULT_LOCK_TIMEOUT 30
+#define DEFAULT_LAST         100
+#define MAX_LAST             100000
 /* An hour: longer is a mistake, not a wait. */
 #define MAX_LOCK_TIMEOUT 3600
 
@@ -331,6 +336,10 @@ run_protocol_verb (HelperOptions *options)
   if (g_str_equal (options->verb, "probe"))
     return verb_probe (options);
 
+  /* Reading changes nothing: whoever can read exim's log may. */
+  if (g_str_equal (options->verb, "deliveries"))
+    return messagerie_activity_deliveries (options->root ? options->root : "/", options->last);
+
   if (g_str_equal (options->verb, "test-mail"))
     {
       if (!messagerie_transaction_allowed (&transaction))
@@ -362,7 +371,8 @@ is_protocol_verb (const char *verb)
 {
   return verb != NULL &&
          (g_str_equal (verb, "apply") || g_str_equal (verb, "restore") || g_str_equal (verb, "recover") ||
-          g_str_equal (verb, "probe") || g_str_equal (verb, "test-mail"));
+          g_str_equal (verb, "probe") || g_str_equal (verb, "test-mail") ||
+          g_str_equal (verb, "deliveries"));
 }
 
 static void
@@ -381,13 +391,15 @@ print_usage (FILE *stream)
              "  probe             test the gateway of the settings on standard input:\n"
              "                    connection, TLS, certificate, login; sends no mail\n"
              "  test-mail         send root a test message with the applied settings\n"
+             "  deliveries        the newest outcomes in exim's log, newest first\n"
              "\n"
              "  --root DIR              read and write the system files under DIR\n"
              "                          (not under pkexec; no reload, no services)\n"
              "  --lock-timeout SECONDS  wait that long for another change to finish\n"
              "                          (default: 30)\n"
              "  --timeout SECONDS       probe: the time each operation may take\n"
-             "                          (default: 10)"));
+             "                          (default: 10)\n"
+             "  --last N                deliveries: how many (default: 100)"));
 }
 
 /* Reads the command line into @options; on a mistake, returns its message. */
@@ -408,11 +420,12 @@ parse_arguments (int            argc,
       gboolean root = g_str_equal (arg, "--root") || g_str_has_prefix (arg, "--root=");
       gboolean timeout = g_str_equal (arg, "--lock-timeout") || g_str_has_prefix (arg, "--lock-timeout=");
       gboolean probe_timeout = g_str_equal (arg, "--timeout") || g_str_has_prefix (arg, "--timeout=");
+      gboolean last = g_str_equal (arg, "--last") || g_str_has_prefix (arg, "--last=");
       g_autofree char *problem = NULL;
 
-      if ((root || timeout || probe_timeout) && strchr (arg, '=') != NULL)
+      if ((root || timeout || probe_timeout || last) && strchr (arg, '=') != NULL)
         value = strchr (arg, '=') + 1;
-      else if ((root || timeout || probe_timeout) && i + 1 < argc)
+      else if ((root || timeout || probe_timeout || last) && i + 1 < argc)
         value = argv[++i];
 
       if (root)
@@ -443,6 +456,15 @@ parse_arguments (int            argc,
           else
             options->timeout = (guint) seconds;
         }
+      else if (last)
+        {
+          guint64 n;
+
+          if (value == NULL || !messagerie_parse_uint (value, MAX_LAST, &n) || n < 1)
+            problem = g_strdup_printf (_("The option --last needs a number from 1 to %d."), MAX_LAST);
+          else
+            options->last = (guint) n;
+        }
       else if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
         *help = TRUE;
       else if (arg[0] == '-')
@@ -465,7 +487,8 @@ int
 main (int    argc,
       char **argv)
 {
-  HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, MESSAGERIE_PROBE_DEFAULT_TIMEOUT, NULL, NULL };
+  HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, MESSAGERIE_PROBE_DEFAULT_TIMEOUT, NULL, NULL,
+                            DEFAULT_LAST };
   g_autofree char *mistake = NULL;
   gboolean protocol;
   gboolean help;
