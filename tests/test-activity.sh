@@ -14,6 +14,12 @@
 # while it is down (deferred). `deliveries` must give each outcome, newest
 # first, with the gateway and its reply; `--last` must cut.
 #
+# Then exim's queue: `queue` lists the deferred message (its last error
+# "Connection refused"), one never tried (waiting) and a frozen one;
+# `queue-retry ID` once the gateway is back delivers it at once, although
+# exim's retry time for the gateway is not reached, with the gateway's
+# reply; `queue-delete` removes one; `queue-retry --all` tries the rest.
+#
 # Needs root (exim delivers as root). Removes from exim's queue what its
 # messages leave there.
 
@@ -31,14 +37,23 @@ fi
 . "$srcdir/tests/lib-tap.sh"
 make_work messagerie-activity
 at_exit () {
+  local id
   server_stop
-  for id in "${ids[@]}"; do remove_from_queue "${conf:-/dev/null}" "$id"; done
+  # The test's messages, and the bounces exim made of them (from <>).
+  for id in "${ids[@]}" $(comm -13 "$work/queue-before" <(queue_ids) 2>/dev/null); do
+    if [ -e "/var/spool/exim4/input/$id-H" ] &&
+       { printf '%s\n' "${ids[@]}" | grep -qxF "$id" || sed -n 3p "/var/spool/exim4/input/$id-H" | grep -qx '<>'; }; then
+      echo "removing $id from the queue" | diag
+      "$exim" -Mrm "$id" >/dev/null 2>&1
+    fi
+  done
 }
+queue_ids () { ls /var/spool/exim4/input 2>/dev/null | sed -n 's/-H$//p' | sort; }
 ids=()
 # shellcheck source=tests/lib-exim-root.sh
 . "$srcdir/tests/lib-exim-root.sh"
 
-plan=7
+plan=13
 echo "1..$plan"
 
 missing=$(exim_root_missing)
@@ -48,6 +63,7 @@ if [ -n "$missing" ]; then
   bail "this machine cannot run the activity tests"
 fi
 
+queue_ids >"$work/queue-before"
 root=$work/root
 logs=$root/var/log/exim4
 make_root "$root" "$mail_domain" "$primary_hostname"
@@ -126,5 +142,63 @@ check "in the order they happened, newest first: $order" test "$order" = "down@e
 "$helper" --root "$root" deliveries --last 2 >"$work/last2" 2>&1
 check "--last 2 gives the two newest ($(grep -c '^delivery' "$work/last2"))" \
   test "$(grep -c '^delivery' "$work/last2")" -eq 2 -a "$(awk -F '\t' '$1 == "delivery" { print $5; exit }' "$work/last2")" = down@example.org
+
+# ---------------------------------------------------------------------------
+# The queue
+
+# queued_id SUBJECT: the id of the queued message with that subject.
+queued_id () {
+  grep -lF "Subject: $1" /var/spool/exim4/input/*-H 2>/dev/null | sed 's|.*/||; s|-H$||' | head -n 1
+}
+down_id=$(queued_id "activity down")
+printf 'To: waiting@example.org\nSubject: activity waiting\n\nbody\n' | "$exim" -C "$conf" -odq -oi waiting@example.org
+waiting_id=$(queued_id "activity waiting")
+printf 'To: frozen@example.org\nSubject: activity frozen\n\nbody\n' | "$exim" -C "$conf" -odq -oi frozen@example.org
+frozen_id=$(queued_id "activity frozen")
+ids+=("$waiting_id" "$frozen_id")
+"$exim" -C "$conf" -Mf "$frozen_id" >/dev/null 2>&1
+
+"$helper" --root "$root" queue >"$work/queue" 2>&1
+line_of () { awk -F '\t' -v id="$1" '$1 == "message" && $2 == id' "$work/queue"; }
+if [ "$(result_code "$work/queue")" = ok ] &&
+   line_of "$down_id" | grep -qP "^message\t$down_id\t\d+\t\d+\tdeferred\t$root_sender\tdown@example.org\tConnection refused\$"; then
+  ok "queue: the message sent while the gateway was down is deferred, its last error « Connection refused »"
+else
+  not_ok "queue: the deferred message, with its last error"; diag "$work/queue" "/var/spool/exim4/msglog/$down_id"
+fi
+check "queue: the message never tried is waiting" \
+  bash -c "$(declare -f line_of); work='$work'; line_of '$waiting_id' | grep -qP '\twaiting\t[^\t]*\twaiting@example.org\t\$'"
+check "queue: the frozen message is frozen" \
+  bash -c "$(declare -f line_of); work='$work'; line_of '$frozen_id' | grep -qP '\tfrozen\t'"
+
+# The gateway back: exim's retry time for it is not reached (the last try
+# failed a moment ago), queue-retry does not wait for it.
+server_start gateway2 "$server_script" --port 25 --mode plain --outdir "$work/received2" ||
+  bail "the test gateway does not start again"
+"$helper" --root "$root" queue-retry "$down_id" >"$work/retry" 2>&1
+if [ "$(result_code "$work/retry")" = ok ] &&
+   grep -qP "^delivery\t[^\t]+\t$down_id\tdelivered\tdown@example.org\t$gateway\t250 " "$work/retry" &&
+   [ ! -e "/var/spool/exim4/input/$down_id-H" ]; then
+  ok "queue-retry ID: delivered at once to the gateway back up, its 250 reported"
+else
+  not_ok "queue-retry ID: delivered at once"; diag "$work/retry"
+fi
+
+"$helper" --root "$root" queue-delete "$waiting_id" >"$work/delete" 2>&1
+if [ "$(result_code "$work/delete")" = ok ] && grep -qP "^removed\t$waiting_id" "$work/delete" &&
+   [ ! -e "/var/spool/exim4/input/$waiting_id-H" ]; then
+  ok "queue-delete ID removes it"
+else
+  not_ok "queue-delete ID removes it"; diag "$work/delete"
+fi
+
+"$helper" --root "$root" queue-retry --all >"$work/retry-all" 2>&1
+if [ "$(result_code "$work/retry-all")" = ok ] &&
+   grep -qP "^delivery\t[^\t]+\t$frozen_id\tdelivered\tfrozen@example.org\t" "$work/retry-all"; then
+  ok "queue-retry --all delivers what is left, the frozen message too"
+else
+  not_ok "queue-retry --all delivers what is left"; diag "$work/retry-all"
+fi
+server_stop
 
 [ "$failed" -eq 0 ]

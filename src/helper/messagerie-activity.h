@@ -11,4 +11,16 @@ G_BEGIN_DECLS
 int messagerie_activity_deliveries (const char *root,
                                     guint       last);
 
+/* One "message" line per message in exim's queue (doc/helper-protocol.md),
+ * then the result line. */
+int messagerie_activity_queue        (const char        *root);
+/* A delivery attempt now for @ids (or every queued message with @all),
+ * one "delivery" line per outcome. */
+int messagerie_activity_queue_retry  (const char        *root,
+                                      const char *const *ids,
+                                      gboolean           all);
+/* Removes @ids from the queue (exim4 -Mrm), one line each. */
+int messagerie_activity_queue_delete (const char        *root,
+                                      const char *const *ids);
+
 G_END_DECLS

@@ -24,6 +24,10 @@ typedef struct {
   const char *argument;
   /* deliveries': how many. */
   guint       last;
+  /* queue-retry and queue-delete: the message ids, NULL-terminated; and
+   * queue-retry --all. */
+  GPtrArray  *ids;
+  gboolean    all;
 } HelperOptions;
 
 #define DEFAULT_LOCK_TIMEOUT 30
@@ -340,6 +344,26 @@ run_protocol_verb (HelperOptions *options)
   if (g_str_equal (options->verb, "deliveries"))
     return messagerie_activity_deliveries (options->root ? options->root : "/", options->last);
 
+  if (g_str_equal (options->verb, "queue") || g_str_equal (options->verb, "queue-retry") ||
+      g_str_equal (options->verb, "queue-delete"))
+    {
+      const char *const *ids = (const char *const *) options->ids->pdata;
+      gboolean retry = g_str_equal (options->verb, "queue-retry");
+
+      if (!messagerie_transaction_allowed (&transaction))
+        return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
+                                           _("exim's queue is root's: this command runs as root "
+                                             "through pkexec, or on a copy of the system with --root."));
+      if (g_str_equal (options->verb, "queue"))
+        return messagerie_activity_queue (options->root);
+      if ((retry && options->all == (ids[0] != NULL)) || (!retry && (options->all || ids[0] == NULL)))
+        return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE,
+                                           retry ? _("queue-retry needs message ids, or --all.")
+                                                 : _("queue-delete needs message ids."));
+      return retry ? messagerie_activity_queue_retry (options->root, ids, options->all)
+                   : messagerie_activity_queue_delete (options->root, ids);
+    }
+
   if (g_str_equal (options->verb, "test-mail"))
     {
       if (!messagerie_transaction_allowed (&transaction))
@@ -372,7 +396,8 @@ is_protocol_verb (const char *verb)
   return verb != NULL &&
          (g_str_equal (verb, "apply") || g_str_equal (verb, "restore") || g_str_equal (verb, "recover") ||
           g_str_equal (verb, "probe") || g_str_equal (verb, "test-mail") ||
-          g_str_equal (verb, "deliveries"));
+          g_str_equal (verb, "deliveries") || g_str_equal (verb, "queue") ||
+          g_str_equal (verb, "queue-retry") || g_str_equal (verb, "queue-delete"));
 }
 
 static void
@@ -392,6 +417,9 @@ print_usage (FILE *stream)
              "                    connection, TLS, certificate, login; sends no mail\n"
              "  test-mail         send root a test message with the applied settings\n"
              "  deliveries        the newest outcomes in exim's log, newest first\n"
+             "  queue             the messages in exim's queue\n"
+             "  queue-retry ID…|--all  try them again now\n"
+             "  queue-delete ID…  remove them from the queue\n"
              "\n"
              "  --root DIR              read and write the system files under DIR\n"
              "                          (not under pkexec; no reload, no services)\n"
@@ -467,10 +495,14 @@ parse_arguments (int            argc,
         }
       else if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
         *help = TRUE;
+      else if (g_str_equal (arg, "--all"))
+        options->all = TRUE;
       else if (arg[0] == '-')
         problem = g_strdup_printf (_("Unknown option “%s”; see --help."), arg);
       else if (options->verb == NULL)
         options->verb = arg;
+      else if (g_str_has_prefix (options->verb, "queue-"))
+        g_ptr_array_insert (options->ids, options->ids->len - 1, (gpointer) arg);
       else if (options->argument == NULL)
         options->argument = arg;
       else
@@ -488,7 +520,8 @@ main (int    argc,
       char **argv)
 {
   HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, MESSAGERIE_PROBE_DEFAULT_TIMEOUT, NULL, NULL,
-                            DEFAULT_LAST };
+                            DEFAULT_LAST, NULL, FALSE };
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   g_autofree char *mistake = NULL;
   gboolean protocol;
   gboolean help;
@@ -497,6 +530,8 @@ main (int    argc,
   messagerie_core_init_i18n ();
   textdomain (GETTEXT_PACKAGE);
 
+  g_ptr_array_add (ids, NULL);
+  options.ids = ids;
   mistake = parse_arguments (argc, argv, &options, &help);
   protocol = is_protocol_verb (options.verb);
 
