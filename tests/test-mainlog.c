@@ -101,6 +101,11 @@ test_case (gconstpointer data)
   g_assert_cmpstr (delivery->recipient, ==, c->recipient);
   g_assert_cmpstr (delivery->host, ==, c->host);
   g_assert_cmpstr (delivery->detail, ==, c->detail);
+  g_assert_nonnull (delivery->router);
+  if (strstr (c->line, " R=smarthost ") != NULL)
+    g_assert_cmpstr (delivery->router, ==, "smarthost");
+  else if (strstr (c->line, " R=") == NULL)
+    g_assert_cmpstr (delivery->router, ==, "");
   /* The log's local time, with this machine's offset. */
   g_assert_true (g_str_has_prefix (delivery->time, "2026-12-03T"));
   g_assert_cmpuint (strlen (delivery->time), ==, strlen ("2026-12-03T11:21:39+00:00"));

@@ -20,6 +20,7 @@ messagerie_delivery_free (MessagerieDelivery *delivery)
   g_free (delivery->id);
   g_free (delivery->recipient);
   g_free (delivery->host);
+  g_free (delivery->router);
   g_free (delivery->detail);
   g_free (delivery);
 }
@@ -81,10 +82,11 @@ id_length (const char *p)
 
 /* Skips one NAME=VALUE field at @p: VALUE quoted ("…", with \" inside) or
  * up to a space; H= takes the "[address]" after the name too. Stores H='s
- * name and C='s text. Returns the end, or NULL when @p is no field. */
+ * name, R='s and C='s text. Returns the end, or NULL when @p is no field. */
 static const char *
 skip_field (const char *p,
             char      **host,
+            char      **router,
             char      **confirmation)
 {
   const char *equal = p;
@@ -133,6 +135,11 @@ skip_field (const char *p,
             end = close + 1;
         }
     }
+  else if (equal - p == 1 && *p == 'R' && router != NULL)
+    {
+      g_free (*router);
+      *router = g_steal_pointer (&text);
+    }
   else if (equal - p == 1 && *p == 'C' && confirmation != NULL)
     {
       g_free (*confirmation);
@@ -147,6 +154,7 @@ skip_field (const char *p,
 static void
 parse_fields (const char  *p,
               char       **host,
+              char       **router,
               char       **confirmation,
               char       **reason)
 {
@@ -161,7 +169,7 @@ parse_fields (const char  *p,
           p = strchr (p, ')') + 1;
           continue;
         }
-      end = skip_field (p, host, confirmation);
+      end = skip_field (p, host, router, confirmation);
       if (end == NULL)
         break;
       p = end;
@@ -228,7 +236,7 @@ messagerie_delivery_parse (const char *line)
 
       delivery->outcome = MESSAGERIE_DELIVERY_REJECTED;
       /* H=name [address] F=<sender> rejected RCPT <recipient>: reason */
-      parse_fields (before, &delivery->host, NULL, &reason);
+      parse_fields (before, &delivery->host, NULL, NULL, &reason);
       g_clear_pointer (&reason, g_free);
       if (g_str_has_prefix (after, "RCPT <"))
         {
@@ -246,6 +254,7 @@ messagerie_delivery_parse (const char *line)
         delivery->recipient = g_strdup ("");
       if (delivery->host == NULL)
         delivery->host = g_strdup ("");
+      delivery->router = g_strdup ("");
       return g_steal_pointer (&delivery);
     }
 
@@ -264,10 +273,12 @@ messagerie_delivery_parse (const char *line)
       if (close != NULL)
         p = close + 1;
     }
-  parse_fields (p, &delivery->host, &confirmation, &reason);
+  parse_fields (p, &delivery->host, &delivery->router, &confirmation, &reason);
 
   if (delivery->host == NULL)
     delivery->host = g_strdup ("");
+  if (delivery->router == NULL)
+    delivery->router = g_strdup ("");
   if (delivery->outcome == MESSAGERIE_DELIVERY_DELIVERED)
     delivery->detail = g_strdup (confirmation ? confirmation : "");
   else

@@ -19,6 +19,7 @@ typedef struct {
   MessagerieDeliveryOutcome  outcome;
   char                      *recipient;  /* "" when the log names none */
   char                      *host;       /* the host that answered, "" for none */
+  char                      *router;     /* exim's router (R=), "" for none */
   char                      *detail;     /* its reply, or exim's reason */
 } MessagerieDelivery;
 
