@@ -12,7 +12,7 @@
 # as its daemon), then delivered by exim into the mailbox of a test user.
 #
 #   - Debian's exim4-daemon-light (the real binary, from its package) has no
-#     content scanning: apply refuses the anti-spam there, E12;
+#     content scanning: apply refuses the anti-spam there, E13;
 #   - GTUBE is refused at SMTP time with a 550 in French and in English;
 #   - a message the test rule makes score about 7 is delivered with
 #     X-Spam-Flag: YES and its X-Spam-Score, a forged X-Spam-Flag it came
@@ -159,11 +159,11 @@ if (cd "$work" && apt-get download exim4-daemon-light >"$work/download.log" 2>&1
   MESSAGERIE_HELPER_TEST_EXIM=$work/light/usr/sbin/exim4 "$helper" --root / apply \
     <"$work/settings" >"$work/apply.out" 2>"$work/apply.err" || rc=$?
   if [ "$rc" -eq 1 ] && [ "$(result_code "$work/apply.out")" = invalid ] &&
-     grep -qP '^error\tantispam\tE12\t.*exim4-daemon-heavy' "$work/apply.out" &&
+     grep -qP '^error\tantispam\tE13\t.*exim4-daemon-heavy' "$work/apply.out" &&
      system_fingerprint | cmp -s - "$work/before"; then
-    ok "exim4-daemon-light: apply refuses the anti-spam (E12, naming exim4-daemon-heavy), nothing changed"
+    ok "exim4-daemon-light: apply refuses the anti-spam (E13, naming exim4-daemon-heavy), nothing changed"
   else
-    not_ok "exim4-daemon-light: apply refuses the anti-spam (E12), nothing changed (exit $rc)"
+    not_ok "exim4-daemon-light: apply refuses the anti-spam (E13), nothing changed (exit $rc)"
     diag "$work/apply.out" "$work/apply.err"
   fi
 else

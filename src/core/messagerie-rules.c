@@ -657,7 +657,7 @@ is_local_host (Validation *v,
          g_ascii_strcasecmp (host, system_short) == 0;
 }
 
-/* E11: SpamAssassin's scores, from 0.1 to 100 with one decimal at most;
+/* E12: SpamAssassin's scores, from 0.1 to 100 with one decimal at most;
  * spam is refused from a higher score than the one it is marked from. */
 static void
 check_spam_score (Validation *v,
@@ -669,7 +669,7 @@ check_spam_score (Validation *v,
 
   if (!messagerie_parse_score (value, MAX_SPAM_SCORE_TENTHS, &score) || score == 0)
     {
-      add_error (v, key, "E11",
+      add_error (v, key, "E12",
                  g_str_equal (key, "spam_flag_score")
                  ? _("The score from which a message is marked as spam must be a number from 0.1 to 100, with one decimal at most, such as 5.0.")
                  : _("The score from which a message is refused as spam must be a number from 0.1 to 100, with one decimal at most, such as 12.0."));
@@ -680,7 +680,7 @@ check_spam_score (Validation *v,
       messagerie_parse_score (messagerie_settings_get (v->settings, "spam_flag_score"),
                               MAX_SPAM_SCORE_TENTHS, &flag) &&
       score <= flag)
-    add_error (v, key, "E11",
+    add_error (v, key, "E12",
                _("The score from which a message is refused as spam must be higher than the one from which it is marked as spam."));
 }
 

@@ -49,7 +49,7 @@ messagerie_exim_missing_feature (MessagerieSettings *settings,
 
   finding = g_new0 (MessagerieFinding, 1);
   finding->key = g_strdup ("antispam");
-  finding->rule = g_strdup ("E12");
+  finding->rule = g_strdup ("E13");
   finding->severity = MESSAGERIE_SEVERITY_ERROR;
   finding->message = g_strdup (_("The anti-spam needs an exim built with content scanning, which exim4-daemon-light is not: install the package exim4-daemon-heavy (apt install exim4-daemon-heavy), or turn the anti-spam off."));
   return finding;
