@@ -3,6 +3,7 @@
 /* messagerie-helper's unprivileged verbs, run as a separate process the way
  * the application and administrators run it. */
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 
@@ -278,6 +279,56 @@ test_render_unreadable (void)
   remove_tmp_dir (root);
 }
 
+/* An institution's /etc/aliases: one line per person, 100 000 of them
+ * (6 MB), is rendered; a file past the helper's limit is refused by name,
+ * by render and by apply, without a crash. */
+static void
+test_big_file (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *aliases = g_build_filename (root, "etc", "aliases", NULL);
+  g_autoptr(GString) big = g_string_new ("postmaster: root\nroot: old@example.org\n");
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(HelperRun) run = { 0 };
+  g_auto(HelperRun) too_large = { 0 };
+  g_auto(HelperRun) apply = { 0 };
+  const char *rendered;
+  int fd;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (big, "prenom.nom%06u: prenom.nom%06u@eleves.monetab.ac-test.fr\n", i, i);
+  g_assert_cmpuint (big->len, >, 4 * 1024 * 1024);
+  g_file_set_contents (aliases, big->str, big->len, &error);
+  g_assert_no_error (error);
+
+  helper_run (&run, good_conf, -1, NULL, "--root", root, "render", NULL);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
+  files = parse_render (run.out);
+  rendered = g_hash_table_lookup (files, "/etc/aliases");
+  g_assert_nonnull (rendered);
+  g_assert_true (g_str_has_prefix (rendered, "postmaster: root\nroot: admin@monetab.ac-test.fr\n"));
+  g_assert_cmpuint (test_count_lines (rendered, "prenom.nom", TRUE), ==, 100000);
+
+  /* 64 MiB and one byte: sparse, so it costs no disk. */
+  fd = g_open (aliases, O_WRONLY | O_TRUNC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 64 * 1024 * 1024 + 1), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+
+  helper_run (&too_large, good_conf, -1, NULL, "--root", root, "render", NULL);
+  g_assert_cmpint (too_large.status, ==, MESSAGERIE_EXIT_FAILED);
+  assert_one_error_line (&too_large);
+  g_assert_nonnull (strstr (too_large.err, "/etc/aliases is larger than 64 MiB"));
+
+  helper_run (&apply, good_conf, -1, NULL, "--root", root, "apply", NULL);
+  assert_result (&apply, MESSAGERIE_EXIT_FAILED, "failed");
+  assert_has_line_prefix (apply.out, "failed\trender\t-\t/etc/aliases is larger than 64 MiB");
+
+  remove_tmp_dir (root);
+}
+
 /* What probe refuses before any connection; the connections themselves
  * are tests/test-probe.sh's. */
 static void
@@ -360,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/helper/render/root", test_render_root);
   g_test_add_func ("/helper/render/password", test_render_password);
   g_test_add_func ("/helper/render/unreadable", test_render_unreadable);
+  g_test_add_func ("/helper/big-file", test_big_file);
   g_test_add_func ("/helper/probe/refusals", test_probe_refusals);
   g_test_add_func ("/helper/test-mail/refusals", test_test_mail_refusals);
 
