@@ -279,6 +279,81 @@ test_render_unreadable (void)
   remove_tmp_dir (root);
 }
 
+/* Settings GKeyFile accepts but Messagerie must not: refused on standard
+ * input before anything is applied, naming the key or group; GLib's
+ * warnings fatal, as a GError set twice would abort. */
+static void
+test_hostile_settings (void)
+{
+  static const struct {
+    const char *extra;
+    int         status;
+    const char *names;
+  } cases[] = {
+    { "[Secret]\npassword=hunter2-secret\n", MESSAGERIE_EXIT_BAD_INPUT, "[Secret]" },
+    { "password=hunter2-secret\n", MESSAGERIE_EXIT_BAD_INPUT, "“password”" },
+    { "Relay_Password=hunter2-secret\n", MESSAGERIE_EXIT_BAD_INPUT, "“Relay_Password”" },
+    { "relay_host=ab\\\n", MESSAGERIE_EXIT_BAD_INPUT, "“relay_host”" },
+    { "root_sender_name=x\\q\\\n", MESSAGERIE_EXIT_BAD_INPUT, "“root_sender_name”" },
+    { "[secret]\npassword=hunter2-secret\\\n", MESSAGERIE_EXIT_BAD_INPUT, "“password”" },
+    /* In place of good_conf's machine name. */
+    { "machine_name=ok\x1b[2J\n", MESSAGERIE_EXIT_INVALID, "error\tmachine_name\tE11\t" },
+    { "machine_name=ok\x7f\n", MESSAGERIE_EXIT_INVALID, "error\tmachine_name\tE11\t" },
+    { "machine_name=ok\xe2\x80\xa8\n", MESSAGERIE_EXIT_INVALID, "error\tmachine_name\tE11\t" },
+  };
+  const char *env[] = { "G_DEBUG", "fatal-warnings,fatal-criticals", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* good_conf ends in [messagerie]: a key alone lands there. */
+      g_autoptr(GString) input = g_string_new (good_conf);
+      g_autofree char *root = make_root ();
+      g_autofree char *conf = g_build_filename (root, "etc", "messagerie", "messagerie.conf", NULL);
+      g_auto(HelperRun) validate = { 0 };
+      g_auto(HelperRun) apply = { 0 };
+
+      if (g_str_has_prefix (cases[i].extra, "machine_name="))
+        g_string_replace (input, "machine_name=scribe\n", cases[i].extra, 1);
+      else
+        g_string_append (input, cases[i].extra);
+
+      helper_run (&validate, input->str, -1, env, "validate", NULL);
+      g_assert_cmpint (validate.status, ==, cases[i].status);
+      if (strstr (validate.out, cases[i].names) == NULL && strstr (validate.err, cases[i].names) == NULL)
+        g_error ("validate of case %u does not name %s:\n%s%s", i, cases[i].names, validate.out, validate.err);
+
+      helper_run (&apply, input->str, -1, env, "--root", root, "apply", NULL);
+      assert_result (&apply, cases[i].status,
+                     cases[i].status == MESSAGERIE_EXIT_BAD_INPUT ? "input" : "invalid");
+      g_assert_nonnull (strstr (apply.out, cases[i].names));
+      g_assert_null (strstr (apply.out, "hunter2"));
+      g_assert_null (strstr (apply.err, "hunter2"));
+      /* Nothing applied: not even the settings file. */
+      g_assert_false (g_file_test (conf, G_FILE_TEST_EXISTS));
+
+      remove_tmp_dir (root);
+    }
+
+  /* A key given twice: the last one is validated, and is the only one
+   * written. */
+  {
+    g_autofree char *input = g_strconcat (good_conf, "mail_domain=bad..domain\n"
+                                          "mail_domain=monetab.ac-test.fr\n", NULL);
+    g_autofree char *root = make_root ();
+    g_autoptr(GHashTable) files = NULL;
+    g_auto(HelperRun) run = { 0 };
+    const char *conf;
+
+    helper_run (&run, input, -1, env, "--root", root, "render", NULL);
+    g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
+    files = parse_render (run.out);
+    conf = g_hash_table_lookup (files, "/etc/messagerie/messagerie.conf");
+    g_assert_cmpuint (test_count_lines (conf, "mail_domain=", TRUE), ==, 1);
+    assert_has_line (conf, "mail_domain=monetab.ac-test.fr");
+    remove_tmp_dir (root);
+  }
+}
+
 /* An institution's /etc/aliases: one line per person, 100 000 of them
  * (6 MB), is rendered; a file past the helper's limit is refused by name,
  * by render and by apply, without a crash. */
@@ -412,6 +487,7 @@ main (int    argc,
   g_test_add_func ("/helper/render/password", test_render_password);
   g_test_add_func ("/helper/render/unreadable", test_render_unreadable);
   g_test_add_func ("/helper/big-file", test_big_file);
+  g_test_add_func ("/helper/hostile-settings", test_hostile_settings);
   g_test_add_func ("/helper/probe/refusals", test_probe_refusals);
   g_test_add_func ("/helper/test-mail/refusals", test_test_mail_refusals);
 
