@@ -213,18 +213,33 @@ test_render_root (void)
   g_assert_cmpstr (g_hash_table_lookup (files, "/etc/mailname"), ==, "monetab.ac-test.fr\n");
   g_assert_cmpstr (g_hash_table_lookup (files, "/etc/aliases"), ==,
                    "postmaster: root\nroot: admin@monetab.ac-test.fr\nabuse: root\n");
-  /* No password sent: the server's stays. */
+  /* No password sent: the server's stays, and is not shown. */
   g_assert_nonnull (strstr (g_hash_table_lookup (files, "/etc/exim4/passwd.client"),
-                            "\nsmtp.ac-test.fr:scribe:stored-on-server\n"));
+                            "\nsmtp.ac-test.fr:scribe:********\n"));
+  g_assert_null (strstr (run.out, "stored-on-server"));
   g_assert_nonnull (g_hash_table_lookup (files, "/etc/exim4/exim4.conf.localmacros"));
   g_assert_nonnull (g_hash_table_lookup (files, "/etc/exim4/update-exim4.conf.conf"));
-  g_assert_nonnull (g_hash_table_lookup (files, "/etc/dovecot/conf.d/99-messagerie.conf"));
+  /* Dovecot is not installed: no /etc/dovecot, so no fragment of it. */
+  g_assert_false (g_hash_table_contains (files, "/etc/dovecot/conf.d/99-messagerie.conf"));
 
   /* Rendering writes nothing. */
   {
     g_autofree char *mailname = g_build_filename (root, "etc", "mailname", NULL);
 
     g_assert_false (g_file_test (mailname, G_FILE_TEST_EXISTS));
+  }
+
+  /* Once Dovecot's folder is there, its fragment is rendered. */
+  {
+    g_autofree char *dovecot = g_build_filename (root, "etc", "dovecot", NULL);
+    g_auto(HelperRun) installed = { 0 };
+    g_autoptr(GHashTable) with_dovecot = NULL;
+
+    g_assert_cmpint (g_mkdir (dovecot, 0755), ==, 0);
+    helper_run (&installed, good_conf, -1, NULL, "--root", root, "render", NULL);
+    g_assert_cmpint (installed.status, ==, MESSAGERIE_EXIT_OK);
+    with_dovecot = parse_render (installed.out);
+    g_assert_nonnull (g_hash_table_lookup (with_dovecot, "/etc/dovecot/conf.d/99-messagerie.conf"));
   }
 
   remove_tmp_dir (root);
@@ -240,16 +255,26 @@ test_render_password (void)
   g_auto(HelperRun) run = { 0 };
   g_auto(HelperRun) missing = { 0 };
   g_autoptr(GHashTable) files = NULL;
+  const char *passwd_shown;
 
+  /* An administrator's line for another gateway, with its own password. */
+  g_file_set_contents (passwd, "# the old relay\nold.example.org:bob:admin-secret\n"
+                               "\"2001:db8::9\" : carol : v6:secret\nmalformed-line-secret\n", -1, NULL);
   helper_run (&run, input, -1, NULL, "--root", root, "render", NULL);
   g_assert_cmpint (run.status, ==, MESSAGERIE_EXIT_OK);
   files = parse_render (run.out);
-  g_assert_nonnull (strstr (g_hash_table_lookup (files, "/etc/exim4/passwd.client"),
-                            "\n192.0.2.25:scribe:new:pass\n"));
-  g_assert_nonnull (strstr (g_hash_table_lookup (files, "/etc/exim4/passwd.client"),
-                            "\n*:scribe:new:pass\n"));
-  /* The settings file never carries it. */
-  g_assert_null (strstr (g_hash_table_lookup (files, "/etc/messagerie/messagerie.conf"), "new:pass"));
+  /* Where each password would be written, never one of them. */
+  passwd_shown = g_hash_table_lookup (files, "/etc/exim4/passwd.client");
+  assert_has_line (passwd_shown, "192.0.2.25:scribe:********");
+  assert_has_line (passwd_shown, "*:scribe:********");
+  assert_has_line (passwd_shown, "old.example.org:bob:********");
+  assert_has_line (passwd_shown, "\"2001:db8::9\" : carol :********");
+  assert_has_line (passwd_shown, "********");
+  assert_has_line (passwd_shown, "# the old relay");
+  g_assert_null (strstr (run.out, "new:pass"));
+  g_assert_null (strstr (run.out, "admin-secret"));
+  g_assert_null (strstr (run.out, "v6:secret"));
+  g_assert_null (strstr (run.out, "malformed-line-secret"));
 
   /* A gateway with no password anywhere: a clear failure, not an empty one. */
   g_remove (passwd);
@@ -404,6 +429,59 @@ test_big_file (void)
   remove_tmp_dir (root);
 }
 
+/* render as an ordinary user, as SPEC §6 has it: passwd.client (0640,
+ * root:Debian-exim on a server) cannot be read, which is said first, and
+ * is no failure. As root, the helper runs as nobody (setpriv). */
+static void
+test_render_unprivileged (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *passwd = g_build_filename (root, "etc", "exim4", "passwd.client", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_auto(GStrv) env = helper_environment (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  const char *rest;
+
+  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (passwd, 0640), ==, 0);
+  g_subprocess_launcher_set_environ (launcher, env);
+  if (geteuid () == 0)
+    process = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
+                                           "--clear-groups", helper_path (), "--root", root, "render", NULL);
+  else
+    {
+      g_assert_cmpint (g_chmod (passwd, 0), ==, 0);
+      process = g_subprocess_launcher_spawn (launcher, &error, helper_path (), "--root", root, "render", NULL);
+    }
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, good_conf, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (g_subprocess_get_exit_status (process) != MESSAGERIE_EXIT_OK)
+    g_error ("exit %d: %s", g_subprocess_get_exit_status (process), err);
+  g_assert_cmpstr (err, ==, "");
+
+  /* Named first, then the files as usual. */
+  expected = g_strdup ("# Cannot read /etc/exim4/passwd.client as this user: "
+                       "it is shown without its current contents.\n");
+  g_assert_true (g_str_has_prefix (out, expected));
+  rest = out + strlen (expected);
+  files = parse_render (rest);
+  assert_has_line ((const char *) g_hash_table_lookup (files, "/etc/exim4/passwd.client"),
+                   "smtp.ac-test.fr:scribe:********");
+  assert_has_line ((const char *) g_hash_table_lookup (files, "/etc/aliases"), "root: admin@monetab.ac-test.fr");
+  g_assert_null (strstr (out, "stored-on-server"));
+
+  remove_tmp_dir (root);
+}
+
 /* What probe refuses before any connection; the connections themselves
  * are tests/test-probe.sh's. */
 static void
@@ -486,6 +564,7 @@ main (int    argc,
   g_test_add_func ("/helper/render/root", test_render_root);
   g_test_add_func ("/helper/render/password", test_render_password);
   g_test_add_func ("/helper/render/unreadable", test_render_unreadable);
+  g_test_add_func ("/helper/render/unprivileged", test_render_unprivileged);
   g_test_add_func ("/helper/big-file", test_big_file);
   g_test_add_func ("/helper/hostile-settings", test_hostile_settings);
   g_test_add_func ("/helper/probe/refusals", test_probe_refusals);

@@ -100,10 +100,14 @@ verb_validate (HelperOptions *options)
                                                    : MESSAGERIE_EXIT_OK;
 }
 
+/* Needs no privilege (SPEC §6): a file this user may not read is named
+ * first and rendered as if it were missing, and no password is printed,
+ * neither one given nor one of passwd.client. */
 static int
 verb_render (HelperOptions *options)
 {
   g_autoptr(MessagerieSettings) settings = NULL;
+  g_autoptr(GPtrArray) unreadable = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) existing = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
@@ -111,9 +115,23 @@ verb_render (HelperOptions *options)
   if (!read_settings (&settings, &error))
     return fail (MESSAGERIE_EXIT_BAD_INPUT, "%s", error->message);
 
-  existing = messagerie_read_existing (options->root ? options->root : "/", &error);
+  existing = messagerie_read_existing (options->root ? options->root : "/", unreadable, &error);
   if (existing == NULL)
     return fail (MESSAGERIE_EXIT_FAILED, "%s", error->message);
+
+  for (guint i = 0; i < unreadable->len; i++)
+    {
+      const char *path = g_ptr_array_index (unreadable, i);
+
+      printf ("# ");
+      printf (_("Cannot read %s as this user: it is shown without its current contents."), path);
+      printf ("\n");
+      /* The password it may hold is the one apply would keep: it is
+       * masked in the output all the same. */
+      if (g_str_equal (path, MESSAGERIE_PATH_PASSWD_CLIENT) &&
+          messagerie_settings_get_password (settings) == NULL)
+        messagerie_settings_set_password (settings, MESSAGERIE_RENDER_PASSWORD_MASK);
+    }
 
   files = messagerie_render (settings, existing, &error);
   if (files == NULL)
@@ -122,8 +140,9 @@ verb_render (HelperOptions *options)
   for (guint i = 0; i < files->len; i++)
     {
       MessagerieRenderedFile *file = g_ptr_array_index (files, i);
+      g_autofree char *shown = messagerie_render_masked (file);
 
-      printf ("==> %s <==\n%s", file->path, file->contents);
+      printf ("==> %s <==\n%s", file->path, shown);
     }
 
   return MESSAGERIE_EXIT_OK;
