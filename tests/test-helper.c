@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -379,6 +380,114 @@ test_hostile_settings (void)
   }
 }
 
+/* A read error on standard input is not its end: `apply < /tmp` (a
+ * folder, EISDIR) is bad input, and nothing is applied. */
+static void
+test_read_error (void)
+{
+  static const char *const verbs[] = { "validate", "render", "apply", "probe" };
+  g_autofree char *root = make_root ();
+  g_autofree char *conf = g_build_filename (root, "etc", "messagerie", "messagerie.conf", NULL);
+
+  for (guint v = 0; v < G_N_ELEMENTS (verbs); v++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                           G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_auto(GStrv) env = helper_environment (NULL);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_subprocess_launcher_set_environ (launcher, env);
+      g_subprocess_launcher_take_stdin_fd (launcher, fd);
+      process = g_subprocess_launcher_spawn (launcher, &error, helper_path (), "--root", root, verbs[v], NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, MESSAGERIE_EXIT_BAD_INPUT);
+      if (strstr (out, "Cannot read the settings on standard input: Is a directory") == NULL &&
+          strstr (err, "Cannot read the settings on standard input: Is a directory") == NULL)
+        g_error ("%s: %s%s", verbs[v], out, err);
+      if (g_str_equal (verbs[v], "apply") || g_str_equal (verbs[v], "probe"))
+        g_assert_nonnull (strstr (out, "\nresult\tinput\t"));
+    }
+
+  g_assert_false (g_file_test (conf, G_FILE_TEST_EXISTS));
+  remove_tmp_dir (root);
+}
+
+/* The helper holds the password in memory from its first read: it is not
+ * dumpable (the files of its /proc folder are then root's, whoever runs
+ * it) and may
+ * write no core, checked while it waits for its input. As root, it runs
+ * as nobody, where the owner tells. */
+static void
+test_no_core_dump (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_auto(GStrv) env = helper_environment (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *proc = NULL;
+  g_autofree char *limits = NULL;
+  gboolean waiting = FALSE;
+  uid_t runs_as = geteuid () == 0 ? 65534 : geteuid ();
+  struct stat st;
+
+  g_subprocess_launcher_set_environ (launcher, env);
+  if (geteuid () == 0)
+    process = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
+                                           "--clear-groups", helper_path (), "validate", NULL);
+  else
+    process = g_subprocess_launcher_spawn (launcher, &error, helper_path (), "validate", NULL);
+  g_assert_no_error (error);
+  proc = g_strdup_printf ("/proc/%s", g_subprocess_get_identifier (process));
+
+  /* The helper itself (not setpriv), asleep in its read of standard
+   * input, which the test has not closed. */
+  for (guint i = 0; i < 500 && !waiting; i++)
+    {
+      g_autofree char *comm_path = g_build_filename (proc, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename (proc, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat_text = NULL;
+
+      g_file_get_contents (comm_path, &comm, NULL, NULL);
+      g_file_get_contents (stat_path, &stat_text, NULL, NULL);
+      waiting = comm != NULL && g_str_has_prefix (comm, "messagerie-help") &&
+                stat_text != NULL && strstr (stat_text, ") S ") != NULL;
+      if (!waiting)
+        g_usleep (10000);
+    }
+  g_assert_true (waiting);
+
+  {
+    g_autofree char *status_path = g_build_filename (proc, "status", NULL);
+
+    g_assert_cmpint (stat (status_path, &st), ==, 0);
+  }
+  g_assert_cmpuint (st.st_uid, !=, runs_as);
+  g_assert_cmpuint (st.st_uid, ==, 0);
+  {
+    g_autofree char *limits_path = g_build_filename (proc, "limits", NULL);
+
+    g_file_get_contents (limits_path, &limits, NULL, &error);
+    g_assert_no_error (error);
+  }
+  if (!g_regex_match_simple ("^Max core file size +0 +0 +bytes", limits, G_REGEX_MULTILINE, 0))
+    g_error ("core dumps are not off:\n%s", limits);
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* An institution's /etc/aliases: one line per person, 100 000 of them
  * (6 MB), is rendered; a file past the helper's limit is refused by name,
  * by render and by apply, without a crash. */
@@ -567,6 +676,8 @@ main (int    argc,
   g_test_add_func ("/helper/render/unprivileged", test_render_unprivileged);
   g_test_add_func ("/helper/big-file", test_big_file);
   g_test_add_func ("/helper/hostile-settings", test_hostile_settings);
+  g_test_add_func ("/helper/read-error", test_read_error);
+  g_test_add_func ("/helper/no-core-dump", test_no_core_dump);
   g_test_add_func ("/helper/probe/refusals", test_probe_refusals);
   g_test_add_func ("/helper/test-mail/refusals", test_test_mail_refusals);
 

@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <glib/gi18n-lib.h>
+#include <gio/gio.h>
 
 #include "messagerie-core.h"
 #include "messagerie-helper-codes.h"
@@ -68,7 +71,18 @@ read_settings (MessagerieSettings **out,
 
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
+      /* Not the end of the input: what was read may be any part of it,
+       * and must not be applied as if it were all. */
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          explicit_bzero (buffer, length);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Cannot read the settings on standard input: %s"), g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (n == 0)
         break;
       length += (gsize) n;
     }
@@ -468,9 +482,16 @@ main (int    argc,
       char **argv)
 {
   HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, MESSAGERIE_PROBE_DEFAULT_TIMEOUT, NULL, NULL };
+  const struct rlimit no_core = { 0, 0 };
   g_autofree char *mistake = NULL;
   gboolean protocol;
   gboolean help;
+
+  /* Standard input may carry the relay password, and the helper runs as
+   * root: no core dump of it, for any reason, before anything is read.
+   * Not dumpable also keeps other users' debuggers out. */
+  if (prctl (PR_SET_DUMPABLE, 0) != 0 || setrlimit (RLIMIT_CORE, &no_core) != 0)
+    return fail (MESSAGERIE_EXIT_FAILED, _("Cannot turn core dumps off: %s"), g_strerror (errno));
 
   setlocale (LC_ALL, "");
   messagerie_core_init_i18n ();
