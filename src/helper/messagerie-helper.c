@@ -19,7 +19,7 @@
 typedef struct {
   const char *root;
   guint       lock_timeout;
-  /* probe's, per operation. */
+  /* probe's, for the whole test. */
   guint       timeout;
   const char *verb;
   /* restore's backup name. */
@@ -402,8 +402,8 @@ print_usage (FILE *stream)
              "                          (not under pkexec; no reload, no services)\n"
              "  --lock-timeout SECONDS  wait that long for another change to finish\n"
              "                          (default: 30)\n"
-             "  --timeout SECONDS       probe: the time each operation may take\n"
-             "                          (default: 10)"));
+             "  --timeout SECONDS       probe: the time the whole test may take\n"
+             "                          (default: 20)"));
 }
 
 /* Reads the command line into @options; on a mistake, returns its message. */
