@@ -287,6 +287,29 @@ has_valid_escapes (const char *raw)
   return TRUE;
 }
 
+/* Text that may hold the password, wiped when freed: a string, or (as
+ * WipedLines *) a string vector. */
+typedef char WipedText;
+typedef char *WipedLines;
+
+static void
+wiped_text_free (WipedText *text)
+{
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+static void
+wiped_lines_free (WipedLines *lines)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    explicit_bzero (lines[i], strlen (lines[i]));
+  g_strfreev (lines);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedText, wiped_text_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedLines, wiped_lines_free)
+
 /* Control characters in what the rules never see: comments, group names,
  * unknown keys (kept and written back as they are). Known keys are left to
  * the rules, which name the row at fault. A tab, and the carriage return
@@ -296,21 +319,24 @@ check_raw_lines (const char  *data,
                  gsize        length,
                  GError     **error)
 {
-  g_autofree char *text = g_strndup (data, length);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(WipedText) text = g_strndup (data, length);
+  g_autoptr(WipedLines) lines = g_strsplit (text, "\n", -1);
   g_autofree char *group = g_strdup ("");
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      char *line = g_strchug (lines[i]);
-      gsize len = strlen (line);
+      const char *line = lines[i];
+      gsize len;
       g_autofree char *key = NULL;
       gboolean control = FALSE;
 
+      while (*line == ' ' || *line == '\t')
+        line++;
+      len = strlen (line);
       if (len > 0 && line[len - 1] == '\r')
-        line[--len] = '\0';
+        len--;
 
-      for (const char *p = line; *p; p = g_utf8_next_char (p))
+      for (const char *p = line; p < line + len; p = g_utf8_next_char (p))
         if (*p != '\t' && is_control_char (g_utf8_get_char (p)))
           control = TRUE;
 
@@ -354,18 +380,6 @@ check_raw_lines (const char  *data,
   return TRUE;
 }
 
-/* Text that may hold the password, wiped when freed. */
-typedef char WipedText;
-
-static void
-wiped_text_free (WipedText *text)
-{
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedText, wiped_text_free)
-
 /* @data without the earlier lines of a known key given more than once in
  * its group (a group may also appear twice): GKeyFile returns the last
  * value but writes every line back, so the value validated would not be
@@ -375,11 +389,13 @@ static WipedText *
 drop_repeated_keys (const char *data,
                     gsize       length)
 {
-  g_autofree char *text = g_strndup (data, length);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(WipedText) text = g_strndup (data, length);
+  g_autoptr(WipedLines) lines = g_strsplit (text, "\n", -1);
   g_autoptr(GHashTable) last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char **ids = g_new0 (char *, g_strv_length (lines) + 1);
   g_autofree char *group = g_strdup ("");
+  /* Sized for all of @data: it never grows, so it leaves no copy behind
+   * in memory it frees. */
   GString *out = g_string_sized_new (length);
 
   for (guint pass = 0; pass < 2; pass++)
@@ -420,9 +436,6 @@ drop_repeated_keys (const char *data,
         g_free (ids[i]);
       }
 
-  for (guint i = 0; lines[i] != NULL; i++)
-    explicit_bzero (lines[i], strlen (lines[i]));
-  explicit_bzero (text, length);
   return g_string_free (out, FALSE);
 }
 
