@@ -1465,7 +1465,9 @@ read_inputs (int      root_fd,
 }
 
 /* Whether Dovecot's configuration folder is there, as anything: a file or
- * a link there is for the writing of its fragment to refuse. */
+ * a link there is for the writing of its fragment to refuse. It sits right
+ * under the root ("/etc/dovecot" without its "/"), through /etc, which
+ * read_inputs has just opened without following a link. */
 static gboolean
 dovecot_installed (int root_fd)
 {
