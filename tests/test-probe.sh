@@ -278,6 +278,18 @@ else
   not_ok "timeout: the probe gave up after 2 s (took $elapsed s)"
 fi
 
+# Each reply 1.5 s after its command: in time for a limit per reply, which
+# let such a server stretch one test to the sum of them. --timeout is the
+# whole test's.
+server_start deadline/server "$raw_script" --mode drip --interval 1.5
+probe deadline -- --timeout 2; server_stop
+verdict deadline timeout "a server answering each reply just in time (--timeout 2)" 'message~2 s in all'
+if awk -v e="$elapsed" 'BEGIN { exit !(e >= 2 && e < 3) }'; then
+  ok "deadline: the whole probe took at most --timeout 2 (took $elapsed s)"
+else
+  not_ok "deadline: the whole probe took at most --timeout 2 (took $elapsed s)"
+fi
+
 gateway tls plain
 probe tls relay_custom_implicit_tls=true; server_stop
 verdict tls tls "implicit TLS against a server without TLS" 'message~TLS handshake'

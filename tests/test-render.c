@@ -81,6 +81,8 @@ fixture_set_up (Fixture       *fixture,
   g_hash_table_insert (fixture->existing, MESSAGERIE_PATH_ALIASES, g_strdup (debian_aliases));
   g_hash_table_insert (fixture->existing, MESSAGERIE_PATH_LOCALMACROS, g_strdup (admin_macros));
   g_hash_table_insert (fixture->existing, MESSAGERIE_PATH_PASSWD_CLIENT, g_strdup (admin_passwd));
+  /* Dovecot installed: its folder, no file of Messagerie's yet. */
+  g_hash_table_insert (fixture->existing, MESSAGERIE_PATH_DOVECOT_DIR, g_strdup (""));
 }
 
 static void
@@ -155,6 +157,54 @@ test_file_set (Fixture       *fixture,
   messagerie_settings_set (fixture->settings, "module", "amon");
   sender_only = render (fixture);
   g_assert_null (find (sender_only, MESSAGERIE_PATH_DOVECOT));
+}
+
+/* Dovecot not installed (no /etc/dovecot): its fragment is not written,
+ * which would make the folders of a package that is not there. */
+static void
+test_dovecot_not_installed (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = NULL;
+
+  g_hash_table_remove (fixture->existing, MESSAGERIE_PATH_DOVECOT_DIR);
+  files = render (fixture);
+  g_assert_null (find (files, MESSAGERIE_PATH_DOVECOT));
+  g_assert_nonnull (find (files, MESSAGERIE_PATH_ALIASES));
+}
+
+/* What render prints: every password of passwd.client masked where it
+ * would be written, the administrator's included; other files as they are. */
+static void
+test_masked (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *passwd = NULL;
+  g_autofree char *aliases = NULL;
+
+  g_hash_table_replace (fixture->existing, MESSAGERIE_PATH_PASSWD_CLIENT,
+                        g_strdup ("# comment kept\n"
+                                  "other.gateway.fr:someone:theirs:with:colons\n"
+                                  "\"2001:db8::1\":v6user:v6pass\n"
+                                  "spaced.example : bob : bobpass\n"
+                                  "lonelypassword\n"
+                                  "\n"));
+  files = render (fixture);
+  passwd = messagerie_render_masked (find (files, MESSAGERIE_PATH_PASSWD_CLIENT));
+  aliases = messagerie_render_masked (find (files, MESSAGERIE_PATH_ALIASES));
+
+  assert_has_line (passwd, "smtp.ac-test.fr:scribe:" MESSAGERIE_RENDER_PASSWORD_MASK);
+  assert_has_line (passwd, "*:scribe:" MESSAGERIE_RENDER_PASSWORD_MASK);
+  assert_has_line (passwd, "other.gateway.fr:someone:" MESSAGERIE_RENDER_PASSWORD_MASK);
+  assert_has_line (passwd, "\"2001:db8::1\":v6user:" MESSAGERIE_RENDER_PASSWORD_MASK);
+  assert_has_line (passwd, "spaced.example : bob :" MESSAGERIE_RENDER_PASSWORD_MASK);
+  assert_has_line (passwd, MESSAGERIE_RENDER_PASSWORD_MASK);
+  assert_has_line (passwd, "# comment kept");
+  for (const char *const *secret = (const char *const[]) { "pa:ss", "theirs", "v6pass", "bobpass",
+                                                           "lonely", NULL }; *secret; secret++)
+    g_assert_null (strstr (passwd, *secret));
+  g_assert_cmpstr (aliases, ==, contents (files, MESSAGERIE_PATH_ALIASES));
 }
 
 static void
@@ -721,6 +771,8 @@ main (int    argc,
   ADD ("/render/sender-name", test_sender_name);
   ADD ("/render/antispam", test_antispam);
   ADD ("/render/dovecot", test_dovecot);
+  ADD ("/render/dovecot-not-installed", test_dovecot_not_installed);
+  ADD ("/render/masked", test_masked);
   ADD ("/render/idempotent", test_idempotent);
   ADD ("/render/password-index", test_password_index);
 

@@ -338,6 +338,25 @@ static const RuleCase rule_cases[] = {
   { "/rules/E9/auth-off", { "relay_auth", "false" }, "", .password = "" },
   { "/rules/E9/relay-off", { "relay_enabled", "false" }, "", .password = "a\nb" },
 
+  /* E11: a control character in a value no other rule judges, which the
+   * settings file would still carry: [general], and the hidden rows. */
+  { "/rules/E11/machine-name-escape", { "machine_name", "ok\x1b[2J" }, "machine_name:E11" },
+  { "/rules/E11/machine-name-delete", { "machine_name", "ok\x7f" }, "machine_name:E11" },
+  { "/rules/E11/dns-domain-line-separator", { "dns_domain", "monetab\xe2\x80\xa8.lan" },
+    "dns_domain:E11" },
+  { "/rules/E11/containers-c1", { "containers", "scribe;web\xc2\x9b;" }, "containers:E11" },
+  { "/rules/E11/module-newline", { "module", "scribe\n" }, "module:E11" },
+  { "/rules/E11/webmail-tab", { "webmail", "none\t" }, "webmail:E11" },
+  { "/rules/E11/apache-upload-escape", { "apache_upload_max_mb", "20\x1b" },
+    "apache_upload_max_mb:E11" },
+  { "/rules/E11/hidden-relay-user", { "relay_auth", "false", "relay_user", "x\x1b[2J" },
+    "relay_user:E11" },
+  { "/rules/E11/hidden-relay-host", { "relay_enabled", "false", "relay_host", "smtp\nX" },
+    "relay_host:E11" },
+  { "/rules/E11/hidden-port", { "relay_port", "25\x7f" }, "relay_port:E11" },
+  { "/rules/E11/own-rule-first", { "root_sender_name", "a\x1b" }, "root_sender_name:E4" },
+  { "/rules/E11/printable-general", { "machine_name", "ok", "dns_domain", "mon-etab.lan" }, "" },
+
   /* E10: the enumerations; the booleans are in boolean_keys below. */
   { "/rules/E10/mail-server-none", { "mail_server", "none" }, "" },
   { "/rules/E10/mail-server-pop", { "mail_server", "pop" }, "" },

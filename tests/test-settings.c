@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "messagerie-settings.h"
+#include "test-util.h"
 
 static const char scribe_conf[] =
   "# Settings of the mail tab\n"
@@ -339,13 +340,108 @@ static void
 test_escapes_reach_the_rules (void)
 {
   g_autoptr(MessagerieSettings) settings =
-    load ("[messagerie]\nroot_sender_name=Line\\nInjected: yes\nrelay_user=bad\\q\n");
+    load ("[messagerie]\nroot_sender_name=Line\\nInjected: yes\nrelay_user=\\sback\\\\slash\\t\n"
+          "root_recipient=raw\x1b[2Jescape\n");
 
   /* A decoded newline is what the rules must catch. */
   g_assert_cmpstr (messagerie_settings_get (settings, "root_sender_name"), ==, "Line\nInjected: yes");
   g_assert_true (messagerie_has_control_char (messagerie_settings_get (settings, "root_sender_name")));
-  /* An escape GKeyFile rejects stays raw instead of being dropped. */
-  g_assert_cmpstr (messagerie_settings_get (settings, "relay_user"), ==, "bad\\q");
+  g_assert_cmpstr (messagerie_settings_get (settings, "relay_user"), ==, " back\\slash\t");
+  /* So is a raw one in a known key: the rules name its row. */
+  g_assert_cmpstr (messagerie_settings_get (settings, "root_recipient"), ==, "raw\x1b[2Jescape");
+}
+
+/* A known key given twice: GKeyFile returns the last and writes both, so
+ * the value validated was not the only one written. The last wins, and is
+ * the only line written. */
+static void
+test_repeated_keys (void)
+{
+  g_autoptr(MessagerieSettings) settings =
+    load ("[messagerie]\nmail_domain=bad..domain\nroot_sender=a@b.fr\nmail_domain=good.ac-test.fr\n"
+          "[general]\nmachine_name=one\n[messagerie]\nroot_sender=admin@good.ac-test.fr\n"
+          "[general]\nmachine_name=two\n[someone-else]\nanswer=1\nanswer=2\n");
+  g_autofree char *data = messagerie_settings_to_data (settings, NULL);
+
+  g_assert_cmpstr (messagerie_settings_get (settings, "mail_domain"), ==, "good.ac-test.fr");
+  g_assert_cmpstr (messagerie_settings_get (settings, "root_sender"), ==, "admin@good.ac-test.fr");
+  g_assert_cmpstr (messagerie_settings_get (settings, "machine_name"), ==, "two");
+  g_assert_cmpuint (test_count_lines (data, "mail_domain=", TRUE), ==, 1);
+  g_assert_cmpuint (test_count_lines (data, "root_sender=", TRUE), ==, 1);
+  g_assert_cmpuint (test_count_lines (data, "machine_name=", TRUE), ==, 1);
+  g_assert_null (strstr (data, "bad..domain"));
+  /* Unknown keys are another tool's: kept as they are. */
+  g_assert_nonnull (strstr (data, "answer=1\nanswer=2\n"));
+}
+
+/* What GKeyFile accepts but must not reach the world-readable settings
+ * file, or must not change a value silently: each an input error that
+ * names the key or group. */
+static void
+test_hostile_input (void)
+{
+  static const struct {
+    const char *data;
+    int         code;
+    const char *names;
+  } cases[] = {
+    /* A password anywhere but [secret]'s "password". */
+    { "[Secret]\npassword=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "[Secret]" },
+    { "[SECRET]\npassword=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "[SECRET]" },
+    { "[messagerie]\npassword=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“password”" },
+    { "[messagerie]\nPassword=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“Password”" },
+    { "[messagerie]\nrelay_password=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“relay_password”" },
+    { "[messagerie]\nrelay_pass=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“relay_pass”" },
+    { "[messagerie]\npass=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“pass”" },
+    { "[messagerie]\nrelay_passwd=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“relay_passwd”" },
+    { "[messagerie]\nmot_de_passe=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“mot_de_passe”" },
+    { "[messagerie]\nrelay_mdp=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“relay_mdp”" },
+    { "[messagerie]\nsmtp_pwd=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“smtp_pwd”" },
+    { "[general]\nclient_secret=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“client_secret”" },
+    { "[messagerie]\npassword[fr]=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“password[fr]”" },
+    { "[other-tool]\nPW=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“PW”" },
+    { "[relay-passwords]\nsmtp=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "[relay-passwords]" },
+    { "[secret]\nPassword=hunter2\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“Password”" },
+    { "[secret]\npassword=hunter2\nuser=scribe\n", MESSAGERIE_SETTINGS_ERROR_SECRET, "“user”" },
+    /* Escapes GKeyFile cannot decode whole. */
+    { "[messagerie]\nrelay_host=ab\\\n", MESSAGERIE_SETTINGS_ERROR_ESCAPE, "“relay_host”" },
+    { "[secret]\npassword=secret\\\n", MESSAGERIE_SETTINGS_ERROR_ESCAPE, "“password”" },
+    { "[messagerie]\nroot_sender_name=x\\q\\\n", MESSAGERIE_SETTINGS_ERROR_ESCAPE, "“root_sender_name”" },
+    { "[general]\ncontainers=a\\;b;\n", MESSAGERIE_SETTINGS_ERROR_ESCAPE, "“containers”" },
+    /* A raw control character where no rule looks: kept as it is, it
+     * would reach the file. */
+    { "[someone-else]\nanswer=4\x1b[2J2\n", MESSAGERIE_SETTINGS_ERROR_CONTROL, "“answer”" },
+    { "[messagerie]\nfuture_option=a\x7f\n", MESSAGERIE_SETTINGS_ERROR_CONTROL, "“future_option”" },
+    { "# a comment \xe2\x80\xa8 with a line separator\n[messagerie]\n",
+      MESSAGERIE_SETTINGS_ERROR_CONTROL, "Line 1" },
+    { "[messagerie]\n# C1 \xc2\x9b\n", MESSAGERIE_SETTINGS_ERROR_CONTROL, "Line 2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+      g_autoptr(GError) error = NULL;
+
+      if (messagerie_settings_load_data (settings, cases[i].data, strlen (cases[i].data), &error))
+        g_error ("case %u accepted: %s", i, cases[i].data);
+      g_assert_error (error, MESSAGERIE_SETTINGS_ERROR, cases[i].code);
+      if (strstr (error->message, cases[i].names) == NULL)
+        g_error ("“%s” does not name %s", error->message, cases[i].names);
+      g_assert_null (strstr (error->message, "hunter2"));
+    }
+
+  /* Still accepted: unknown keys and groups with harmless names, tabs and
+   * CRLF line ends, the escapes GKeyFile knows. */
+  {
+    g_autoptr(MessagerieSettings) settings =
+      load ("# comment\twith a tab\r\n[someone-else]\r\nanswer=4\t2\r\n"
+            "[messagerie]\nrelay_user=a\\\\b\\sc\nfuture_option=x\n");
+    g_autofree char *data = messagerie_settings_to_data (settings, NULL);
+
+    g_assert_cmpstr (messagerie_settings_get (settings, "relay_user"), ==, "a\\b c");
+    g_assert_nonnull (strstr (data, "future_option=x\n"));
+    g_assert_nonnull (strstr (data, "[someone-else]"));
+  }
 }
 
 static void
@@ -561,6 +657,8 @@ main (int    argc,
   g_test_add_func ("/settings/relay-port", test_relay_port);
   g_test_add_func ("/settings/escapes-reach-the-rules", test_escapes_reach_the_rules);
   g_test_add_func ("/settings/bad-input", test_bad_input);
+  g_test_add_func ("/settings/hostile-input", test_hostile_input);
+  g_test_add_func ("/settings/repeated-keys", test_repeated_keys);
   g_test_add_func ("/settings/changed-signal", test_changed_signal);
   g_test_add_func ("/settings/profiles-and-normalize", test_profiles_and_normalize);
   g_test_add_func ("/settings/copy-and-equal", test_copy_and_equal);

@@ -213,7 +213,34 @@ typedef struct {
   GPtrArray      *steps;
   MessagerieProbeResult *result;
   GError         *error;
+  /* Instead of silent: each reply of a session without TLS nor login,
+   * one every DRIP_INTERVAL_MS, each in time for a limit per reply. */
+  gboolean        drip;
+  guint           drip_source;
+  guint           dripped;
+  GSocketConnection *drip_connection;
 } Fixture;
+
+#define DRIP_INTERVAL_MS 1200
+
+static gboolean
+on_drip (gpointer user_data)
+{
+  static const char *const replies[] = {
+    "220 slow.example ESMTP\r\n",
+    "250 slow.example\r\n",
+    "221 bye\r\n",
+  };
+  Fixture *fixture = user_data;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (fixture->drip_connection));
+
+  g_output_stream_write_all (out, replies[fixture->dripped], strlen (replies[fixture->dripped]),
+                             NULL, NULL, NULL);
+  if (++fixture->dripped < G_N_ELEMENTS (replies))
+    return G_SOURCE_CONTINUE;
+  fixture->drip_source = 0;
+  return G_SOURCE_REMOVE;
+}
 
 static gboolean
 on_incoming (GSocketService    *service,
@@ -223,8 +250,13 @@ on_incoming (GSocketService    *service,
 {
   Fixture *fixture = user_data;
 
-  /* Kept open, silent. */
+  /* Kept open; silent unless it drips. */
   g_ptr_array_add (fixture->connections, g_object_ref (connection));
+  if (fixture->drip && fixture->drip_source == 0)
+    {
+      fixture->drip_connection = connection;
+      fixture->drip_source = g_timeout_add (DRIP_INTERVAL_MS, on_drip, fixture);
+    }
   return TRUE;
 }
 
@@ -256,6 +288,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  g_clear_handle_id (&fixture->drip_source, g_source_remove);
   g_socket_service_stop (fixture->service);
   g_socket_listener_close (G_SOCKET_LISTENER (fixture->service));
   g_clear_object (&fixture->service);
@@ -386,6 +419,32 @@ test_probe_timeout (Fixture       *fixture,
   g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
 }
 
+/* A server answering each reply just in time for a limit per reply (every
+ * 1.2 s, with --timeout 2) would stretch the test to the sum of its
+ * replies: the limit is for the whole test. */
+static void
+test_probe_deadline (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(MessagerieSettings) settings = settings_for (fixture, "");
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed;
+
+  fixture->drip = TRUE;
+  run_probe (fixture, settings, 2);
+  elapsed = g_get_monotonic_time () - start;
+
+  g_assert_no_error (fixture->error);
+  g_assert_nonnull (fixture->result);
+  g_assert_cmpint (fixture->result->code, ==, MESSAGERIE_PROBE_TIMEOUT);
+  /* The greeting came at 1.2 s, the reply to EHLO was due at 2.4 s. */
+  g_assert_cmpuint (fixture->dripped, >=, 1);
+  g_assert_cmpstr (fixture->result->step, ==, "ehlo");
+  g_assert_nonnull (strstr (fixture->result->message, "2 s in all"));
+  g_assert_cmpint (elapsed, >=, 2 * G_USEC_PER_SEC - G_USEC_PER_SEC / 10);
+  g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC + G_USEC_PER_SEC / 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -403,6 +462,7 @@ main (int    argc,
   g_test_add ("/probe/invalid", Fixture, NULL, fixture_set_up, test_probe_invalid, fixture_tear_down);
   g_test_add ("/probe/cancel", Fixture, NULL, fixture_set_up, test_probe_cancel, fixture_tear_down);
   g_test_add ("/probe/timeout", Fixture, NULL, fixture_set_up, test_probe_timeout, fixture_tear_down);
+  g_test_add ("/probe/deadline", Fixture, NULL, fixture_set_up, test_probe_deadline, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -812,7 +812,7 @@ test_close_cancel (Fixture       *f,
   g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
                    g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "fr")
-                   ? "Abandonner les modifications non appliquées ?"
+                   ? "Abandonner les modifications non appliquées ?"
                    : "Discard unapplied changes?");
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "discard"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);

@@ -13,9 +13,10 @@
  *   auth         AUTH PLAIN, else AUTH LOGIN
  *   quit         QUIT; no message is ever sent
  *
- * Every operation has the same time limit: a timer restarted as each one
- * starts cancels it (the socket's own timeout, a second longer, is only a
- * safety net). Certificates are always accepted during the handshake and
+ * One deadline for the whole test: a timer started with it cancels the
+ * operation running when it fires. A limit per operation let a server
+ * answering each reply just in time stretch one test to minutes. (The
+ * socket's own timeout, a second longer, is only a safety net.) Certificates are always accepted during the handshake and
  * judged after it, so that a bad one is reported as a certificate problem
  * with its names, not as a failed handshake; nothing is sent over a
  * connection whose certificate failed verification. */
@@ -251,13 +252,13 @@ on_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Before each operation: it has probe->timeout seconds. */
+/* Once, as the test starts: it has probe->timeout seconds in all. */
 static void
-restart_timer (GTask *task)
+start_deadline (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
 
-  stop_timer (probe);
+  g_return_if_fail (probe->timer == NULL);
   probe->timer = g_timeout_source_new (probe->timeout * 1000);
   g_source_set_callback (probe->timer, on_timer, probe, NULL);
   g_source_attach (probe->timer, g_task_get_context (task));
@@ -365,8 +366,8 @@ fail_timeout (GTask *task)
                                probe->timeout);
   else
     /* Translators: the second %s is a step: "the login", "the TLS handshake"… */
-    message = g_strdup_printf (_("The gateway did not answer within %u s during %s. Try again, and "
-                                 "check the port and the TLS choice."),
+    message = g_strdup_printf (_("The test of the gateway took more than %u s in all, and was stopped "
+                                 "during %s. Try again, and check the port and the TLS choice."),
                                probe->timeout, step_label (probe->step));
 
   finish (task, MESSAGERIE_PROBE_TIMEOUT, message);
@@ -517,7 +518,6 @@ parse_input (GTask *task)
           ReplyFunc on_reply = probe->on_reply;
 
           probe->on_reply = NULL;
-          stop_timer (probe);
           on_reply (task, probe->reply);
           return;
         }
@@ -549,7 +549,6 @@ read_reply (GTask     *task,
   g_clear_pointer (&probe->reply, messagerie_smtp_reply_free);
   probe->reply = messagerie_smtp_reply_new ();
   probe->on_reply = on_reply;
-  restart_timer (task);
   parse_input (task);
 }
 
@@ -591,7 +590,6 @@ send_command (GTask     *task,
   wipe_free (command, length);
 
   probe->after_command = on_reply;
-  restart_timer (task);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (probe->stream),
                                    probe->command, length + 2, G_PRIORITY_DEFAULT,
                                    probe->cancellable, on_command_written, task);
@@ -1075,7 +1073,6 @@ start_tls (GTask *task)
   g_set_object (&probe->stream, tls);
   g_object_unref (tls);
 
-  restart_timer (task);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
                                     probe->cancellable, on_handshake, task);
 }
@@ -1164,7 +1161,6 @@ connect_next (GTask *task)
   message = g_strdup_printf (_("Connecting to %s, port %u"), probe->address_text, probe->port);
   emit_step (probe, "connect", message);
 
-  restart_timer (task);
   g_socket_client_connect_async (probe->client, G_SOCKET_CONNECTABLE (socket_address),
                                  probe->cancellable, on_connected, task);
 }
@@ -1319,7 +1315,7 @@ messagerie_probe_async (MessagerieSettings      *settings,
 
     emit_step (probe, "resolve", message);
   }
-  restart_timer (task);
+  start_deadline (task);
   resolver = g_resolver_get_default ();
   g_resolver_lookup_by_name_async (resolver, probe->host, probe->cancellable, on_resolved, task);
 }

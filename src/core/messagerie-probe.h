@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 /* The connection test of the relay settings: what exim would do up to the
  * login, and nothing after it (no message is ever sent). */
 
-/* Seconds each operation may take: the name lookup, the connection, each
- * reply, the TLS handshake. */
-#define MESSAGERIE_PROBE_DEFAULT_TIMEOUT 10
+/* Seconds the whole test may take, from the name lookup to QUIT. 20: a
+ * gateway behind Postfix's postscreen may hold its greeting 6 s, and two
+ * TLS handshakes and a login follow. */
+#define MESSAGERIE_PROBE_DEFAULT_TIMEOUT 20
 #define MESSAGERIE_PROBE_MAX_TIMEOUT     300
 
 /* Stable: printed by messagerie-helper probe, read by scripts. */
@@ -20,7 +21,7 @@ typedef enum {
   MESSAGERIE_PROBE_OK,
   MESSAGERIE_PROBE_RESOLVE,           /* the gateway's name was not found */
   MESSAGERIE_PROBE_CONNECT,           /* the connection was refused or failed */
-  MESSAGERIE_PROBE_TIMEOUT,           /* an operation took longer than the timeout */
+  MESSAGERIE_PROBE_TIMEOUT,           /* the test took longer than the timeout */
   MESSAGERIE_PROBE_TLS,               /* the TLS handshake failed, or STARTTLS was refused */
   MESSAGERIE_PROBE_CERTIFICATE,       /* the certificate is not trusted, expired, for another name… */
   MESSAGERIE_PROBE_STARTTLS_MISSING,  /* STARTTLS was asked for and is not offered */
@@ -68,8 +69,8 @@ void messagerie_probe_result_free (MessagerieProbeResult *result);
  * later): relay_host, the port and TLS of relay_tls as the renderer writes
  * them, relay_tls_verify, relay_auth, relay_user and the password
  * (messagerie_settings_get_password). @database: the certificate
- * authorities to trust, NULL for the system's. @timeout_seconds: per
- * operation, 0 for MESSAGERIE_PROBE_DEFAULT_TIMEOUT. @step_data must stay
+ * authorities to trust, NULL for the system's. @timeout_seconds: for the
+ * whole test, 0 for MESSAGERIE_PROBE_DEFAULT_TIMEOUT. @step_data must stay
  * valid until @callback runs.
  *
  * Every outcome of the test is a result, failures included;

@@ -887,7 +887,8 @@ messagerie_render (MessagerieSettings  *settings,
                                    "root", messagerie_settings_get (settings, "root_recipient")),
             0644, NULL);
 
-  if (messagerie_settings_has_mail_server (settings))
+  if (messagerie_settings_has_mail_server (settings) &&
+      g_hash_table_contains (existing, MESSAGERIE_PATH_DOVECOT_DIR))
     add_file (files, MESSAGERIE_PATH_DOVECOT, render_dovecot (settings), 0644, NULL);
 
   return g_steal_pointer (&files);
@@ -911,6 +912,68 @@ messagerie_render_passwd_client_interim (const char *contents)
       explicit_bzero (line, strlen (line));
     }
 
+  return g_string_free (out, FALSE);
+}
+
+/* One line of passwd.client ("host:user:password", the host maybe in
+ * double quotes) with its password replaced by the mask; a line that is not
+ * of that form is masked from its key on, or whole. */
+static void
+append_masked_passwd_line (GString    *out,
+                           const char *line)
+{
+  g_autofree char *key = NULL;
+  const char *p = line;
+  const char *colon;
+
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (*p == '#' || *p == '\0')
+    {
+      g_string_append (out, line);
+      return;
+    }
+
+  /* A line that is a key alone may be a password typed on a line of its
+   * own: nothing of it is shown. */
+  key = lsearch_key (p);
+  if (key == NULL || p[strlen (key) + (*p == '"' ? 2 : 0)] == '\0')
+    {
+      g_string_append (out, MESSAGERIE_RENDER_PASSWORD_MASK);
+      return;
+    }
+
+  p += strlen (key) + (*p == '"' ? 2 : 0);
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (*p == ':')
+    p++;
+  colon = strchr (p, ':');
+  if (colon != NULL)
+    p = colon + 1;
+  g_string_append_len (out, line, p - line);
+  g_string_append (out, MESSAGERIE_RENDER_PASSWORD_MASK);
+}
+
+char *
+messagerie_render_masked (const MessagerieRenderedFile *file)
+{
+  g_auto(GStrv) lines = NULL;
+  GString *out;
+
+  g_return_val_if_fail (file != NULL, NULL);
+
+  if (!g_str_equal (file->path, MESSAGERIE_PATH_PASSWD_CLIENT))
+    return g_strdup (file->contents);
+
+  lines = split_lines (file->contents);
+  out = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      append_masked_passwd_line (out, lines[i]);
+      g_string_append_c (out, '\n');
+      explicit_bzero (lines[i], strlen (lines[i]));
+    }
   return g_string_free (out, FALSE);
 }
 

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 #define MESSAGERIE_PATH_EMAIL_ADDRESSES "/etc/email-addresses"
 #define MESSAGERIE_PATH_ALIASES        "/etc/aliases"
 #define MESSAGERIE_PATH_DOVECOT        "/etc/dovecot/conf.d/99-messagerie.conf"
+/* Dovecot's configuration folder: present (as anything) when Dovecot is
+ * installed. Without it the Dovecot fragment is not written, so that no
+ * folder of a package that is not there is made. */
+#define MESSAGERIE_PATH_DOVECOT_DIR    "/etc/dovecot"
 /* Which gateway and login passwd.client holds a password for, readable by
  * the application, which may not read passwd.client itself. No secret. */
 #define MESSAGERIE_PATH_PASSWORD_INDEX "/etc/messagerie/relay-password"
@@ -42,11 +46,21 @@ void                messagerie_rendered_file_free (MessagerieRenderedFile *file)
 const char *const  *messagerie_render_inputs      (void);
 
 /* What applying @settings writes, computed from @existing (path → current
- * contents, a missing path meaning the file does not exist). Pure: reads
- * and writes nothing. */
+ * contents, a missing path meaning the file does not exist; the key
+ * MESSAGERIE_PATH_DOVECOT_DIR, with any value, when that folder exists).
+ * Pure: reads and writes nothing. */
 GPtrArray          *messagerie_render             (MessagerieSettings  *settings,
                                                    GHashTable          *existing,
                                                    GError             **error);
+
+/* What render shows in place of each password. */
+#define MESSAGERIE_RENDER_PASSWORD_MASK "********"
+
+/* @file's contents fit to be shown: in passwd.client, every password
+ * (Messagerie's and the administrator's) replaced by
+ * MESSAGERIE_RENDER_PASSWORD_MASK, the host and login kept, so that it
+ * shows where each is written; any other file as it is. */
+char               *messagerie_render_masked      (const MessagerieRenderedFile *file);
 
 /* From the contents of MESSAGERIE_PATH_PASSWORD_INDEX: whether the server
  * holds a password for @host and @user. */

@@ -878,6 +878,24 @@ warn_small_quota (Validation *v,
                g_strdup (_("The mailbox quota is smaller than the maximum message size: a message of the maximum size could never be delivered. Raise the quota or lower the size.")));
 }
 
+/* E11: every value is written to the settings file, the [general] ones
+ * and those of hidden rows included, which no other rule judges: none may
+ * carry a control character there. */
+static void
+check_written_text (Validation *v,
+                    const char *key,
+                    const char *value)
+{
+  g_autofree char *message = NULL;
+
+  if (v->key_has_error || !messagerie_has_control_char (value))
+    return;
+
+  message = g_strdup_printf (_("The setting “%s” must not contain a line break, a tab or another control character."),
+                             key);
+  add_error (v, key, "E11", message);
+}
+
 static const struct {
   const char *key;
   KeyCheck    errors;
@@ -953,19 +971,20 @@ messagerie_validate (MessagerieSettings *settings)
       else if (keys[i].type == MESSAGERIE_KEY_ENUM)
         check_enum (&v, &keys[i], value);
 
-      /* The value of a hidden row is neither judged nor written. */
-      if (!messagerie_settings_in_use (settings, keys[i].name))
-        continue;
+      /* The value of a hidden row is not judged, nor written to exim's
+       * files. */
+      if (messagerie_settings_in_use (settings, keys[i].name))
+        for (guint j = 0; j < G_N_ELEMENTS (key_checks); j++)
+          {
+            if (!g_str_equal (key_checks[j].key, keys[i].name))
+              continue;
+            if (key_checks[j].errors != NULL)
+              key_checks[j].errors (&v, keys[i].name, value);
+            if (key_checks[j].warnings != NULL && !v.key_has_error)
+              key_checks[j].warnings (&v, keys[i].name, value);
+          }
 
-      for (guint j = 0; j < G_N_ELEMENTS (key_checks); j++)
-        {
-          if (!g_str_equal (key_checks[j].key, keys[i].name))
-            continue;
-          if (key_checks[j].errors != NULL)
-            key_checks[j].errors (&v, keys[i].name, value);
-          if (key_checks[j].warnings != NULL && !v.key_has_error)
-            key_checks[j].warnings (&v, keys[i].name, value);
-        }
+      check_written_text (&v, keys[i].name, value);
     }
 
   v.key_has_error = FALSE;

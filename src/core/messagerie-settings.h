@@ -14,6 +14,14 @@ typedef enum {
   MESSAGERIE_SETTINGS_ERROR_NOT_UTF8,
   MESSAGERIE_SETTINGS_ERROR_NUL,
   MESSAGERIE_SETTINGS_ERROR_PARSE,
+  /* A group or key outside [secret] named like a password (see
+   * messagerie_settings_name_is_secret), or a key in [secret] other than
+   * "password". */
+  MESSAGERIE_SETTINGS_ERROR_SECRET,
+  /* A value of a known key with an escape GKeyFile cannot decode. */
+  MESSAGERIE_SETTINGS_ERROR_ESCAPE,
+  /* A control character in a comment, or in a key the rules do not judge. */
+  MESSAGERIE_SETTINGS_ERROR_CONTROL,
 } MessagerieSettingsError;
 
 GQuark messagerie_settings_error_quark (void);
@@ -99,5 +107,6 @@ gboolean            messagerie_parse_score            (const char *text,
                                                        guint       max_tenths,
                                                        guint      *tenths);
 gboolean            messagerie_has_control_char       (const char *text);
+gboolean            messagerie_settings_name_is_secret (const char *name);
 
 G_END_DECLS

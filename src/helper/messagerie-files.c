@@ -290,21 +290,24 @@ messagerie_file_read (int          root_fd,
 
       if (length == allocated)
         {
-          g_autofree char *old = data;
+          g_autofree char *old = NULL;
 
+          /* One byte past the limit was read: the file is too large. The
+           * buffer is still data's alone, freed once, on return. */
           if (allocated > MESSAGERIE_FILES_MAX_SIZE)
             {
               explicit_bzero (data, length);
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("%s is larger than %d MiB."), path,
-                           MESSAGERIE_FILES_MAX_SIZE / (1024 * 1024));
+                           _("%s is larger than %d MiB: Messagerie does not read a file that large."),
+                           path, MESSAGERIE_FILES_MAX_SIZE / (1024 * 1024));
               close_fd (&fd);
               return NULL;
             }
 
           /* The file grew while it was read: a copy that wipes the old
            * buffer, rather than g_realloc, which would not. */
-          allocated *= 2;
+          old = g_steal_pointer (&data);
+          allocated = MIN (allocated * 2, (gsize) MESSAGERIE_FILES_MAX_SIZE + 1);
           data = g_malloc (allocated + 1);
           memcpy (data, old, length);
           explicit_bzero (old, length);

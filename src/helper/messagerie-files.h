@@ -13,9 +13,13 @@ G_BEGIN_DECLS
  * below that directory: not in a folder on the way, not in the file itself.
  * Error messages name the path as given. */
 
-/* The largest file the helper reads: the configuration exim generates is
- * about 80 KiB. */
-#define MESSAGERIE_FILES_MAX_SIZE (4 * 1024 * 1024)
+/* The largest file the helper reads. The configuration exim generates is
+ * about 80 KiB, but /etc/aliases grows with the institution: one line per
+ * pupil and member of staff, 100 000 lines of
+ * "firstname.lastname: firstname.lastname@domain" are 6 MB. 64 MiB leaves
+ * ten times that, and bounds what the helper holds in memory (a few copies
+ * of each file while it renders). */
+#define MESSAGERIE_FILES_MAX_SIZE (64 * 1024 * 1024)
 
 typedef struct {
   char     *path;

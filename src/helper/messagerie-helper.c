@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <glib/gi18n-lib.h>
+#include <gio/gio.h>
 
 #include "messagerie-activity.h"
 #include "messagerie-core.h"
@@ -17,7 +20,7 @@
 typedef struct {
   const char *root;
   guint       lock_timeout;
-  /* probe's, per operation. */
+  /* probe's, for the whole test. */
   guint       timeout;
   const char *verb;
   /* restore's backup name. */
@@ -77,7 +80,18 @@ read_settings (MessagerieSettings **out,
 
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
+      /* Not the end of the input: what was read may be any part of it,
+       * and must not be applied as if it were all. */
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          explicit_bzero (buffer, length);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Cannot read the settings on standard input: %s"), g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (n == 0)
         break;
       length += (gsize) n;
     }
@@ -109,10 +123,14 @@ verb_validate (HelperOptions *options)
                                                    : MESSAGERIE_EXIT_OK;
 }
 
+/* Needs no privilege (SPEC §6): a file this user may not read is named
+ * first and rendered as if it were missing, and no password is printed,
+ * neither one given nor one of passwd.client. */
 static int
 verb_render (HelperOptions *options)
 {
   g_autoptr(MessagerieSettings) settings = NULL;
+  g_autoptr(GPtrArray) unreadable = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) existing = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
@@ -120,9 +138,23 @@ verb_render (HelperOptions *options)
   if (!read_settings (&settings, &error))
     return fail (MESSAGERIE_EXIT_BAD_INPUT, "%s", error->message);
 
-  existing = messagerie_read_existing (options->root ? options->root : "/", &error);
+  existing = messagerie_read_existing (options->root ? options->root : "/", unreadable, &error);
   if (existing == NULL)
     return fail (MESSAGERIE_EXIT_FAILED, "%s", error->message);
+
+  for (guint i = 0; i < unreadable->len; i++)
+    {
+      const char *path = g_ptr_array_index (unreadable, i);
+
+      printf ("# ");
+      printf (_("Cannot read %s as this user: it is shown without its current contents."), path);
+      printf ("\n");
+      /* The password it may hold is the one apply would keep: it is
+       * masked in the output all the same. */
+      if (g_str_equal (path, MESSAGERIE_PATH_PASSWD_CLIENT) &&
+          messagerie_settings_get_password (settings) == NULL)
+        messagerie_settings_set_password (settings, MESSAGERIE_RENDER_PASSWORD_MASK);
+    }
 
   files = messagerie_render (settings, existing, &error);
   if (files == NULL)
@@ -131,8 +163,9 @@ verb_render (HelperOptions *options)
   for (guint i = 0; i < files->len; i++)
     {
       MessagerieRenderedFile *file = g_ptr_array_index (files, i);
+      g_autofree char *shown = messagerie_render_masked (file);
 
-      printf ("==> %s <==\n%s", file->path, file->contents);
+      printf ("==> %s <==\n%s", file->path, shown);
     }
 
   return MESSAGERIE_EXIT_OK;
@@ -425,8 +458,8 @@ print_usage (FILE *stream)
              "                          (not under pkexec; no reload, no services)\n"
              "  --lock-timeout SECONDS  wait that long for another change to finish\n"
              "                          (default: 30)\n"
-             "  --timeout SECONDS       probe: the time each operation may take\n"
-             "                          (default: 10)\n"
+             "  --timeout SECONDS       probe: the time the whole test may take\n"
+             "                          (default: 20)\n"
              "  --last N                deliveries: how many (default: 100)"));
 }
 
@@ -522,9 +555,16 @@ main (int    argc,
   HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, MESSAGERIE_PROBE_DEFAULT_TIMEOUT, NULL, NULL,
                             DEFAULT_LAST, NULL, FALSE };
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  const struct rlimit no_core = { 0, 0 };
   g_autofree char *mistake = NULL;
   gboolean protocol;
   gboolean help;
+
+  /* Standard input may carry the relay password, and the helper runs as
+   * root: no core dump of it, for any reason, before anything is read.
+   * Not dumpable also keeps other users' debuggers out. */
+  if (prctl (PR_SET_DUMPABLE, 0) != 0 || setrlimit (RLIMIT_CORE, &no_core) != 0)
+    return fail (MESSAGERIE_EXIT_FAILED, _("Cannot turn core dumps off: %s"), g_strerror (errno));
 
   setlocale (LC_ALL, "");
   messagerie_core_init_i18n ();

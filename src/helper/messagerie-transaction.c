@@ -1744,8 +1744,21 @@ read_inputs (int      root_fd,
   return g_steal_pointer (&states);
 }
 
+/* Whether Dovecot's configuration folder is there, as anything: a file or
+ * a link there is for the writing of its fragment to refuse. It sits right
+ * under the root ("/etc/dovecot" without its "/"), through /etc, which
+ * read_inputs has just opened without following a link. */
+static gboolean
+dovecot_installed (int root_fd)
+{
+  struct stat st;
+
+  return fstatat (root_fd, MESSAGERIE_PATH_DOVECOT_DIR + 1, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 static GHashTable *
-states_to_existing (GPtrArray *states)
+states_to_existing (int        root_fd,
+                    GPtrArray *states)
 {
   GHashTable *existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) wipe_free);
 
@@ -1756,24 +1769,57 @@ states_to_existing (GPtrArray *states)
       if (state->exists)
         g_hash_table_insert (existing, g_strdup (state->path), g_strdup (state->data));
     }
+  if (dovecot_installed (root_fd))
+    g_hash_table_insert (existing, g_strdup (MESSAGERIE_PATH_DOVECOT_DIR), g_strdup (""));
 
   return existing;
 }
 
 GHashTable *
 messagerie_read_existing (const char  *root,
+                          GPtrArray   *unreadable,
                           GError     **error)
 {
-  g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) messagerie_file_state_free);
+  const char *const *paths = messagerie_render_inputs ();
+  GHashTable *existing;
   int root_fd = messagerie_root_open (root, error);
 
   if (root_fd < 0)
     return NULL;
 
-  states = read_inputs (root_fd, error);
-  close (root_fd);
+  /* As read_inputs, but a file this user may not read is left out and
+   * named, not an error: render needs no privilege (SPEC §6), and
+   * passwd.client is root's and Debian-exim's only. */
+  for (guint i = 0; paths[i]; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      MessagerieFileState *state = messagerie_file_read (root_fd, paths[i], &local_error);
 
-  return states ? states_to_existing (states) : NULL;
+      if (state == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+        {
+          g_ptr_array_add (unreadable, g_strdup (paths[i]));
+          continue;
+        }
+      if (state == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          close (root_fd);
+          return NULL;
+        }
+      g_ptr_array_add (states, state);
+      if (state->exists && memchr (state->data, '\0', state->length) != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("%s contains a NUL byte: it is not a text file."), paths[i]);
+          close (root_fd);
+          return NULL;
+        }
+    }
+
+  existing = states_to_existing (root_fd, states);
+  close (root_fd);
+  return existing;
 }
 
 /* The state of the file at @path, taken from @states. */
@@ -1870,7 +1916,7 @@ messagerie_transaction_apply (const MessagerieTransactionOptions *options,
       emit_failed ("render", NULL, error->message);
       return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, error->message);
     }
-  existing = states_to_existing (states);
+  existing = states_to_existing (t.root_fd, states);
 
   files = messagerie_render (settings, existing, &error);
   if (files == NULL)

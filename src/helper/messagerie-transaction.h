@@ -43,8 +43,10 @@ MessagerieSettings *messagerie_read_applied_settings (int      root_fd,
                                                       GError **error);
 
 /* The current contents of the files the renderer reads, under @root (path
- * → contents), read without following symbolic links. */
+ * → contents), read without following symbolic links. A file this user may
+ * not read is left out, its path added to @unreadable. */
 GHashTable *messagerie_read_existing       (const char  *root,
+                                            GPtrArray   *unreadable,
                                             GError     **error);
 
 G_END_DECLS
