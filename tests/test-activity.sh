@@ -53,7 +53,7 @@ ids=()
 # shellcheck source=tests/lib-exim-root.sh
 . "$srcdir/tests/lib-exim-root.sh"
 
-plan=13
+plan=16
 echo "1..$plan"
 
 missing=$(exim_root_missing)
@@ -142,6 +142,35 @@ check "in the order they happened, newest first: $order" test "$order" = "down@e
 "$helper" --root "$root" deliveries --last 2 >"$work/last2" 2>&1
 check "--last 2 gives the two newest ($(grep -c '^delivery' "$work/last2"))" \
   test "$(grep -c '^delivery' "$work/last2")" -eq 2 -a "$(awk -F '\t' '$1 == "delivery" { print $5; exit }' "$work/last2")" = down@example.org
+
+# ---------------------------------------------------------------------------
+# The status
+
+status_line () { awk -F '\t' -v k="$1" '$1 == "status" && $2 == k' "$work/status"; }
+"$helper" --root "$root" status >"$work/status" 2>&1
+if [ "$(result_code "$work/status")" = ok ] &&
+   status_line gateway-delivered | grep -qP "\tdelivered\tdelivered@example.org\t250 " &&
+   status_line gateway-failed | grep -qP "\tdeferred\tdown@example.org\tConnection refused\$" &&
+   status_line applied | grep -qP "^status\tapplied\t2\d{3}-[^\t]+\t\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d" &&
+   status_line exim | grep -qP "^status\texim\tstopped\t\$"; then
+  ok "status: exim stopped, the last apply and its backup, the gateway's last delivery and last failure"
+else
+  not_ok "status: the last apply, the gateway's last delivery and last failure"; diag "$work/status"
+fi
+
+# A real exim daemon, on a loopback port of its own, its pid file under
+# the root: status sees it run.
+mkdir -p "$root/run/exim4"
+"$exim" -C "$conf" -bd -oX 127.0.0.3:2526 -oP "$root/run/exim4/exim.pid" >"$work/daemon.log" 2>&1
+for _ in $(seq 50); do [ -s "$root/run/exim4/exim.pid" ] && break; sleep 0.1; done
+daemon_pid=$(cat "$root/run/exim4/exim.pid" 2>/dev/null)
+"$helper" --root "$root" status >"$work/status" 2>&1
+check "status: the exim daemon is seen running, with its start time" \
+  bash -c "grep -qP '^status\texim\trunning\t2\d{3}-\d\d-\d\dT' '$work/status'"
+stop_pid "$daemon_pid"
+"$helper" --root "$root" status >"$work/status" 2>&1
+check "status: stopped again once the daemon is gone" \
+  bash -c "grep -qP '^status\texim\tstopped' '$work/status'"
 
 # ---------------------------------------------------------------------------
 # The queue

@@ -7,8 +7,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
@@ -25,6 +27,8 @@
  * mainlog.10.gz. */
 #define MAINLOG_DIR   "var/log/exim4"
 #define MAX_ROTATED   10
+/* How far back status looks for the gateway's last outcomes. */
+#define STATUS_SCAN   1000
 
 /* The deliveries of one log file, oldest first, the older ones dropped so
  * that at most @last stay. FALSE when the file does not exist. */
@@ -559,4 +563,128 @@ messagerie_activity_queue_delete (const char        *root,
                                           "%u messages removed from the queue.", removed), removed);
   return messagerie_protocol_result (removed == n ? MESSAGERIE_RESULT_OK : MESSAGERIE_RESULT_FAILED,
                                      message);
+}
+
+/* ------------------------------------------------------------------ */
+/* The status */
+
+#define EXIM_PID_FILE "/run/exim4/exim.pid"
+
+/* A file's modification time under @root_fd, ISO 8601 in local time, or
+ * NULL. */
+static char *
+file_time (int         root_fd,
+           const char *path)
+{
+  struct stat st;
+  g_autoptr(GDateTime) date = NULL;
+
+  if (fstatat (root_fd, path + 1, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return NULL;
+  date = g_date_time_new_from_unix_local (st.st_mtime);
+  return g_date_time_format (date, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+/* Whether exim runs: the pid its daemon wrote, alive. */
+static gboolean
+exim_running (int root_fd)
+{
+  g_autoptr(MessagerieFileState) pid_file = messagerie_file_read (root_fd, EXIM_PID_FILE, NULL);
+  g_autofree char *text = NULL;
+  guint64 pid;
+
+  if (pid_file == NULL || !pid_file->exists)
+    return FALSE;
+  text = g_strstrip (g_strndup ((const char *) pid_file->data, pid_file->length));
+  return messagerie_parse_uint (text, G_MAXINT, &pid) && pid > 1 && kill ((pid_t) pid, 0) == 0;
+}
+
+/* The newest of @deliveries (oldest first) that went through the gateway
+ * (exim's smarthost routers), delivered or not as @delivered says. */
+static MessagerieDelivery *
+last_gateway_delivery (GQueue   *deliveries,
+                       gboolean  delivered)
+{
+  for (GList *l = deliveries->tail; l != NULL; l = l->prev)
+    {
+      MessagerieDelivery *d = l->data;
+
+      if (!g_str_equal (d->router, "smarthost") && !g_str_equal (d->router, "hub_user_smarthost"))
+        continue;
+      if ((d->outcome == MESSAGERIE_DELIVERY_DELIVERED) == delivered)
+        return d;
+    }
+  return NULL;
+}
+
+static void
+emit_gateway (const char         *what,
+              MessagerieDelivery *d)
+{
+  if (d == NULL)
+    messagerie_protocol_emit ("status", what, "", "", "", "", "", NULL);
+  else
+    messagerie_protocol_emit ("status", what, d->time, d->id,
+                              messagerie_delivery_outcome_to_string (d->outcome),
+                              d->recipient, d->detail, NULL);
+}
+
+int
+messagerie_activity_status (const char *root)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *failure = NULL;
+  g_autofree char *applied = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *count = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  GQueue deliveries = G_QUEUE_INIT;
+  gboolean running;
+  int root_fd;
+  int log_dir_fd;
+
+  root_fd = messagerie_root_open (root ? root : "/", &error);
+  if (root_fd < 0)
+    return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, error->message);
+
+  running = exim_running (root_fd);
+  since = running ? file_time (root_fd, EXIM_PID_FILE) : NULL;
+  messagerie_protocol_emit ("status", "exim", running ? "running" : "stopped", since ? since : "", NULL);
+
+  messages = list_queue (root, &failure);
+  count = g_strdup_printf ("%u", messages ? messages->len : 0);
+  messagerie_protocol_emit ("status", "queue", messages ? count : "", messages ? "" : failure, NULL);
+
+  applied = file_time (root_fd, MESSAGERIE_PATH_SETTINGS);
+  backup = messagerie_backups_newest (root ? root : "/");
+  messagerie_protocol_emit ("status", "applied", applied ? applied : "", backup ? backup : "", NULL);
+
+  /* The last outcomes through the gateway, among the newest 1000. */
+  log_dir_fd = messagerie_dir_open (root_fd, "/" MAINLOG_DIR, FALSE, 0, NULL);
+  if (log_dir_fd >= 0)
+    {
+      for (guint i = 0; i <= MAX_ROTATED && deliveries.length < STATUS_SCAN; i++)
+        {
+          g_autofree char *name = i == 0 ? g_strdup ("mainlog")
+                                  : i == 1 ? g_strdup ("mainlog.1")
+                                  : g_strdup_printf ("mainlog.%u.gz", i);
+          GQueue older = G_QUEUE_INIT;
+
+          if (read_log (log_dir_fd, name, STATUS_SCAN - deliveries.length, &older, NULL))
+            while (!g_queue_is_empty (&older))
+              g_queue_push_head (&deliveries, g_queue_pop_tail (&older));
+          else
+            g_queue_clear_full (&older, (GDestroyNotify) messagerie_delivery_free);
+        }
+      close (log_dir_fd);
+    }
+  close (root_fd);
+
+  emit_gateway ("gateway-delivered", last_gateway_delivery (&deliveries, TRUE));
+  emit_gateway ("gateway-failed", last_gateway_delivery (&deliveries, FALSE));
+  g_queue_clear_full (&deliveries, (GDestroyNotify) messagerie_delivery_free);
+
+  return messagerie_protocol_result (MESSAGERIE_RESULT_OK,
+                                     running ? _("exim is running.") : _("exim is not running."));
 }

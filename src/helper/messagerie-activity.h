@@ -23,4 +23,9 @@ int messagerie_activity_queue_retry  (const char        *root,
 int messagerie_activity_queue_delete (const char        *root,
                                       const char *const *ids);
 
+/* Whether exim runs (and since when), how many messages wait, when the
+ * settings were last applied (and the backup made then), the last outcome
+ * through the gateway delivered and the last not: "status" lines. */
+int messagerie_activity_status       (const char        *root);
+
 G_END_DECLS

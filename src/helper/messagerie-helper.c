@@ -378,7 +378,7 @@ run_protocol_verb (HelperOptions *options)
     return messagerie_activity_deliveries (options->root ? options->root : "/", options->last);
 
   if (g_str_equal (options->verb, "queue") || g_str_equal (options->verb, "queue-retry") ||
-      g_str_equal (options->verb, "queue-delete"))
+      g_str_equal (options->verb, "queue-delete") || g_str_equal (options->verb, "status"))
     {
       const char *const *ids = (const char *const *) options->ids->pdata;
       gboolean retry = g_str_equal (options->verb, "queue-retry");
@@ -389,6 +389,8 @@ run_protocol_verb (HelperOptions *options)
                                              "through pkexec, or on a copy of the system with --root."));
       if (g_str_equal (options->verb, "queue"))
         return messagerie_activity_queue (options->root);
+      if (g_str_equal (options->verb, "status"))
+        return messagerie_activity_status (options->root);
       if ((retry && options->all == (ids[0] != NULL)) || (!retry && (options->all || ids[0] == NULL)))
         return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE,
                                            retry ? _("queue-retry needs message ids, or --all.")
@@ -430,7 +432,8 @@ is_protocol_verb (const char *verb)
          (g_str_equal (verb, "apply") || g_str_equal (verb, "restore") || g_str_equal (verb, "recover") ||
           g_str_equal (verb, "probe") || g_str_equal (verb, "test-mail") ||
           g_str_equal (verb, "deliveries") || g_str_equal (verb, "queue") ||
-          g_str_equal (verb, "queue-retry") || g_str_equal (verb, "queue-delete"));
+          g_str_equal (verb, "queue-retry") || g_str_equal (verb, "queue-delete") ||
+          g_str_equal (verb, "status"));
 }
 
 static void
@@ -453,6 +456,7 @@ print_usage (FILE *stream)
              "  queue             the messages in exim's queue\n"
              "  queue-retry ID…|--all  try them again now\n"
              "  queue-delete ID…  remove them from the queue\n"
+             "  status            exim running, the queue, the last apply, the gateway\n"
              "\n"
              "  --root DIR              read and write the system files under DIR\n"
              "                          (not under pkexec; no reload, no services)\n"

@@ -2075,6 +2075,29 @@ messagerie_transaction_recover (const MessagerieTransactionOptions *options)
                                      _("No change was interrupted: nothing to put back."));
 }
 
+/* The name of the newest complete backup under @root, or NULL (none, or
+ * they cannot be read). */
+char *
+messagerie_backups_newest (const char *root)
+{
+  g_auto(BackupList) list = { NULL };
+  char *newest = NULL;
+  int root_fd;
+  int top_fd;
+
+  root_fd = messagerie_root_open (root, NULL);
+  if (root_fd < 0)
+    return NULL;
+  top_fd = messagerie_dir_open (root_fd, PATH_BACKUPS, FALSE, 0, NULL);
+  close (root_fd);
+  if (top_fd < 0)
+    return NULL;
+  if (scan_backups (top_fd, &list, NULL) && list.complete->len > 0)
+    newest = g_strdup (g_ptr_array_index (list.complete, 0));
+  close (top_fd);
+  return newest;
+}
+
 gboolean
 messagerie_backups_print (const char  *root,
                           GError     **error)

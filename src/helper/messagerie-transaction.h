@@ -35,6 +35,7 @@ int         messagerie_transaction_recover (const MessagerieTransactionOptions *
 gboolean    messagerie_backups_print       (const char  *root,
                                             GError     **error);
 gboolean    messagerie_backup_name_is_valid (const char *name);
+char       *messagerie_backups_newest      (const char  *root);
 
 /* The settings applied under @root_fd (MESSAGERIE_PATH_SETTINGS); NULL with
  * @error when they cannot be read or loaded, G_IO_ERROR_NOT_FOUND when
