@@ -5,10 +5,13 @@
 #   1. xmllint --noout: well-formed XML;
 #   2. valid against polkit's DTD (/usr/share/polkit-1/policyconfig-1.dtd,
 #      package polkitd; skipped when it is not installed);
-#   3. the action fr.eole.messagerie.apply names the installed helper in its
-#      org.freedesktop.policykit.exec.path annotation, an absolute path;
-#   4. its defaults are allow_any auth_admin, allow_inactive auth_admin,
-#      allow_active auth_admin_keep;
+#   then, for the action fr.eole.messagerie.apply (applying, changing the
+#   queue) and fr.eole.messagerie.monitor (reading, the helper's first
+#   argument "monitor", its org.freedesktop.policykit.exec.argv1):
+#   3. it names the installed helper in its org.freedesktop.policykit.exec.path
+#      annotation, an absolute path, and the first argument;
+#   4. its defaults: apply any/inactive auth_admin, active auth_admin_keep;
+#      monitor auth_admin_keep for all three;
 #   5. its description and message are translated into French (the merge of
 #      po/fr.po worked).
 #
@@ -21,7 +24,6 @@ set -u
 
 policy=$1
 expected_path=$2
-action=fr.eole.messagerie.apply
 dtd=/usr/share/polkit-1/policyconfig-1.dtd
 
 # shellcheck source=tests/lib-tap.sh
@@ -34,9 +36,8 @@ fi
 
 # xmllint --xpath prints nothing and exits 10 when nothing matches.
 xpath () { xmllint --nonet --xpath "$1" "$policy" 2>/dev/null; }
-act="/policyconfig/action[@id='$action']"
 
-echo "1..5"
+echo "1..8"
 
 if out=$(xmllint --noout --nonet "$policy" 2>&1); then
   ok "xmllint --noout accepts $policy"
@@ -54,29 +55,41 @@ else
   printf '%s\n' "$out" | diag
 fi
 
-path=$(xpath "string($act/annotate[@key='org.freedesktop.policykit.exec.path'])")
-if [ "$path" = "$expected_path" ] && [ "${path#/}" != "$path" ]; then
-  ok "$action: exec.path is the installed helper, $path"
-else
-  not_ok "$action: exec.path is the installed helper"
-  echo "exec.path is '$path', expected '$expected_path' (absolute)" | diag
-fi
+# check_action ID DEFAULTS ARGV1: its exec.path, defaults, first argument
+# (empty: none) and French strings.
+check_action () {
+  local action=$1 expected_defaults=$2 expected_argv1=$3 act path defaults argv1 description_fr message_fr
+  act="/policyconfig/action[@id='$action']"
 
-defaults="$(xpath "string($act/defaults/allow_any)") $(xpath "string($act/defaults/allow_inactive)") $(xpath "string($act/defaults/allow_active)")"
-if [ "$defaults" = "auth_admin auth_admin auth_admin_keep" ]; then
-  ok "$action: defaults any/inactive/active are $defaults"
-else
-  not_ok "$action: defaults any/inactive/active are auth_admin auth_admin auth_admin_keep"
-  echo "got: $defaults" | diag
-fi
+  path=$(xpath "string($act/annotate[@key='org.freedesktop.policykit.exec.path'])")
+  argv1=$(xpath "string($act/annotate[@key='org.freedesktop.policykit.exec.argv1'])")
+  if [ "$path" = "$expected_path" ] && [ "${path#/}" != "$path" ] && [ "$argv1" = "$expected_argv1" ]; then
+    ok "$action: exec.path is the installed helper, $path${argv1:+, argv1 $argv1}"
+  else
+    not_ok "$action: exec.path is the installed helper${expected_argv1:+, argv1 $expected_argv1}"
+    echo "exec.path is '$path', expected '$expected_path' (absolute); argv1 '$argv1'" | diag
+  fi
 
-description_fr=$(xpath "string($act/description[@xml:lang='fr'])")
-message_fr=$(xpath "string($act/message[@xml:lang='fr'])")
-if [ -n "$description_fr" ] && [ -n "$message_fr" ]; then
-  ok "$action: description and message in French: « $message_fr »"
-else
-  not_ok "$action: description and message in French"
-  echo "description fr: '$description_fr', message fr: '$message_fr' (is po/fr.po merged?)" | diag
-fi
+  defaults="$(xpath "string($act/defaults/allow_any)") $(xpath "string($act/defaults/allow_inactive)") $(xpath "string($act/defaults/allow_active)")"
+  if [ "$defaults" = "$expected_defaults" ]; then
+    ok "$action: defaults any/inactive/active are $defaults"
+  else
+    not_ok "$action: defaults any/inactive/active are $expected_defaults"
+    echo "got: $defaults" | diag
+  fi
+
+  description_fr=$(xpath "string($act/description[@xml:lang='fr'])")
+  message_fr=$(xpath "string($act/message[@xml:lang='fr'])")
+  if [ -n "$description_fr" ] && [ -n "$message_fr" ]; then
+    ok "$action: description and message in French: « $message_fr »"
+  else
+    not_ok "$action: description and message in French"
+    echo "description fr: '$description_fr', message fr: '$message_fr' (is po/fr.po merged?)" | diag
+  fi
+}
+
+# Applying and changing the queue; reading, with "monitor" first.
+check_action fr.eole.messagerie.apply "auth_admin auth_admin auth_admin_keep" ""
+check_action fr.eole.messagerie.monitor "auth_admin_keep auth_admin_keep auth_admin_keep" monitor
 
 [ "$failed" -eq 0 ]

@@ -20,7 +20,12 @@
 #   - messagerie-ok running the helper without pkexec: exit 4 (refused),
 #     nothing changes;
 #   - messagerie-ok: pkexec HELPER apply --root DIR: exit 4 (no path is
-#     accepted from pkexec's caller), nothing changes.
+#     accepted from pkexec's caller), nothing changes;
+#   - messagerie-ok: pkexec HELPER monitor status|queue exit 0 under the
+#     action fr.eole.messagerie.monitor, which pkexec picks by the first
+#     argument (the rule allows each command under its own action only, so
+#     that this is proven); messagerie-no gets 127 for monitor status,
+#     monitor deliveries and queue-delete.
 #
 # Apply without --root writes the real system: this test saves every file
 # apply may touch first (/etc/exim4, /etc/mailname, /etc/aliases,
@@ -39,6 +44,7 @@ helper_built=${MESSAGERIE_HELPER:-}
 policy_built=${MESSAGERIE_POLICY:-}
 srcdir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 action=fr.eole.messagerie.apply
+monitor_action=fr.eole.messagerie.monitor
 policy_installed=/usr/share/polkit-1/actions/fr.eole.messagerie.policy
 rules_file=/etc/polkit-1/rules.d/50-messagerie-test.rules
 user_ok=messagerie-ok
@@ -57,7 +63,7 @@ fi
 # shellcheck source=tests/lib-system.sh
 . "$srcdir/tests/lib-system.sh"
 
-plan=9
+plan=14
 echo "1..$plan"
 
 # ---------------------------------------------------------------------------
@@ -182,7 +188,13 @@ mkdir -p "$(dirname "$rules_file")"
 cat >"$rules_file" <<EOF
 // Test rule of Messagerie (tests/test-polkit.sh), removed when it ends.
 polkit.addRule(function(action, subject) {
-    if (action.id == "$action") {
+    // Each command under its own action only, so that a success proves
+    // which action pkexec picked: "monitor …" under $monitor_action, the
+    // rest under $action.
+    var reading = / monitor /.test(action.lookup("command_line") + " ");
+    if ((action.id == "$action" && reading) || (action.id == "$monitor_action" && !reading))
+        return polkit.Result.NO;
+    if (action.id == "$action" || action.id == "$monitor_action") {
         if (subject.user == "$user_ok")
             return polkit.Result.YES;
         if (subject.user == "$user_no")
@@ -321,7 +333,32 @@ for shown in "--root DIR apply" "apply --root DIR"; do
   fi
 done
 
-# 9. Everything put back as it was.
+# 9–13. Reading through the action monitor (pkexec picks it by the first
+# argument "monitor"), changing the queue through apply; a refused user gets
+# 127 for every verb. The queue may be empty: only its listing is asked.
+run_as "$user_ok" "$work/status.out" pkexec --disable-internal-agent "$exec_path" monitor status
+if [ "$rc" -eq 0 ] && [ "$(result_code "$work/status.out")" = ok ] &&
+   grep -q "^status	exim	" "$work/status.out"; then
+  ok "$user_ok: pkexec $exec_path monitor status exits 0 under $monitor_action"
+else
+  not_ok "$user_ok: pkexec $exec_path monitor status exits 0"
+  show_run "$work/status.out" | diag
+fi
+run_as "$user_ok" "$work/queue.out" pkexec --disable-internal-agent "$exec_path" monitor queue
+check "$user_ok: pkexec $exec_path monitor queue exits 0: $(tail -n 1 "$work/queue.out" | cut -f 2-)" \
+  test "$rc" -eq 0 -a "$(result_code "$work/queue.out")" = ok
+for verb in "monitor status" "monitor deliveries" "queue-delete 1xZ0AA-000000-00"; do
+  read -ra words <<<"$verb"
+  run_as "$user_no" "$work/refused.out" pkexec --disable-internal-agent "$exec_path" "${words[@]}"
+  if [ "$rc" -eq 127 ]; then
+    ok "$user_no: pkexec $exec_path $verb exits 127 (not authorized)"
+  else
+    not_ok "$user_no: pkexec $exec_path $verb exits 127 (not authorized)"
+    show_run "$work/refused.out" | diag
+  fi
+done
+
+# 14. Everything put back as it was.
 if system_restore && system_fingerprint >"$work/after" && cmp -s "$work/before" "$work/after"; then
   ok "the real files are restored exactly (contents, modes, owners, times)"
 else

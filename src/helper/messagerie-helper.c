@@ -31,6 +31,9 @@ typedef struct {
    * queue-retry --all. */
   GPtrArray  *ids;
   gboolean    all;
+  /* "monitor VERB": the reading verbs under polkit's action
+   * fr.eole.messagerie.monitor, which pkexec picks by that first argument. */
+  gboolean    monitor;
 } HelperOptions;
 
 #define DEFAULT_LOCK_TIMEOUT 30
@@ -457,6 +460,7 @@ print_usage (FILE *stream)
              "  queue-retry ID…|--all  try them again now\n"
              "  queue-delete ID…  remove them from the queue\n"
              "  status            exim running, the queue, the last apply, the gateway\n"
+             "  monitor queue|deliveries|status  the same, under polkit's reading action\n"
              "\n"
              "  --root DIR              read and write the system files under DIR\n"
              "                          (not under pkexec; no reload, no services)\n"
@@ -536,6 +540,8 @@ parse_arguments (int            argc,
         options->all = TRUE;
       else if (arg[0] == '-')
         problem = g_strdup_printf (_("Unknown option “%s”; see --help."), arg);
+      else if (options->verb == NULL && g_str_equal (arg, "monitor") && !options->monitor)
+        options->monitor = TRUE;
       else if (options->verb == NULL)
         options->verb = arg;
       else if (g_str_has_prefix (options->verb, "queue-"))
@@ -557,7 +563,7 @@ main (int    argc,
       char **argv)
 {
   HelperOptions options = { NULL, DEFAULT_LOCK_TIMEOUT, MESSAGERIE_PROBE_DEFAULT_TIMEOUT, NULL, NULL,
-                            DEFAULT_LAST, NULL, FALSE };
+                            DEFAULT_LAST, NULL, FALSE, FALSE };
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   const struct rlimit no_core = { 0, 0 };
   g_autofree char *mistake = NULL;
@@ -602,6 +608,16 @@ main (int    argc,
     {
       print_usage (stderr);
       return MESSAGERIE_EXIT_USAGE;
+    }
+
+  if (options.monitor && !g_str_equal (options.verb, "queue") &&
+      !g_str_equal (options.verb, "deliveries") && !g_str_equal (options.verb, "status"))
+    {
+      g_autofree char *refused = g_strdup_printf (_("“monitor” reads only: queue, deliveries or status, "
+                                                    "not “%s”."), options.verb);
+
+      return protocol ? messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, refused)
+                      : fail (MESSAGERIE_EXIT_USAGE, "%s", refused);
     }
 
   if (protocol)
