@@ -8,7 +8,7 @@ Debian 12's aiosmtpd 1.4.3 (python3-aiosmtpd), run with /usr/bin/python3
     /usr/bin/python3 tests/smtp-server.py --outdir DIR [--host 127.0.0.2]
         [--port PORT] [--mode plain|starttls|smtps] [--cert PEM --key PEM]
         [--user USER --password PASSWORD [--auth-mechanisms MECH,...]]
-        [--reject-recipient ADDRESS]
+        [--reject-recipient ADDRESS] [--reject-sender ADDRESS]
 
 - plain: no TLS at all; starttls: STARTTLS offered; smtps: TLS from the
   first byte (implicit TLS). starttls and smtps need --cert and --key.
@@ -17,6 +17,10 @@ Debian 12's aiosmtpd 1.4.3 (python3-aiosmtpd), run with /usr/bin/python3
   Without them, no AUTH is offered (aiosmtpd would offer its built-in
   mechanisms and refuse every login).
   With --auth-mechanisms LOGIN, only AUTH LOGIN is offered.
+- With --reject-sender ADDRESS, MAIL FROM that address is answered
+  "553 5.7.1 <ADDRESS>: sender refused by the test gateway" (a gateway
+  that takes only its own domain's senders: the connection test's sender
+  check must report it).
 - With --reject-recipient ADDRESS, RCPT TO that address is answered
   "550 5.1.1 <ADDRESS>: recipient refused by the test gateway" (a gateway
   that refuses a recipient: messagerie-helper test-mail must report it).
@@ -99,11 +103,12 @@ class TestSMTP(SMTP):
 
 
 class Handler:
-    def __init__(self, outdir, offer_auth=True, reject_recipient=None):
+    def __init__(self, outdir, offer_auth=True, reject_recipient=None, reject_sender=None):
         self.outdir = outdir
         self.count = 0
         self.offer_auth = offer_auth
         self.reject_recipient = reject_recipient
+        self.reject_sender = reject_sender
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # This form of the hook sets the name itself.
@@ -111,6 +116,14 @@ class Handler:
         if not self.offer_auth:
             responses = [r for r in responses if not r.startswith('250-AUTH')]
         return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.reject_sender is not None and address.lower() == self.reject_sender.lower():
+            log.info('refusing the sender %s', address)
+            return f'553 5.7.1 <{address}>: sender refused by the test gateway'
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return '250 OK'
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reject_recipient is not None and address.lower() == self.reject_recipient.lower():
@@ -187,6 +200,8 @@ def parse_args():
                    help='name in the greeting and EHLO (avoids a DNS lookup)')
     p.add_argument('--auth-mechanisms', metavar='MECH,...',
                    help='offer only these AUTH mechanisms (default: PLAIN and LOGIN)')
+    p.add_argument('--reject-sender', metavar='ADDRESS',
+                   help='answer MAIL FROM this address with 553')
     p.add_argument('--reject-recipient', metavar='ADDRESS',
                    help='answer 550 to RCPT TO this address')
     p.add_argument('--outdir', required=True)
@@ -207,7 +222,8 @@ async def serve(args):
         tls_context.load_cert_chain(args.cert, args.key)
 
     handler = Handler(args.outdir, offer_auth=args.user is not None,
-                      reject_recipient=args.reject_recipient)
+                      reject_recipient=args.reject_recipient,
+                      reject_sender=args.reject_sender)
     smtp_kwargs = {
         'hostname': args.hostname,
         'ident': 'messagerie test gateway',

@@ -328,6 +328,31 @@ password='wrong password' probe auth-failed relay_auth=true; server_stop
 verdict auth-failed auth-failed "a wrong password" mechanism=PLAIN 'reply~^535 ' \
   'message~535 5.7.8 Authentication credentials invalid'
 
+# The envelope of root's mail, tried after the login and reset: no message.
+gateway sender-refused starttls good --user "$relay_user" --password "$relay_password" \
+  --reject-sender "$root_sender"
+probe sender-refused relay_auth=true "root_sender=$root_sender" "root_recipient=$root_recipient"; server_stop
+verdict sender-refused sender-refused "a gateway that refuses root's sender" key=root_sender \
+  'reply~^553 5\.7\.1 ' "message~$root_sender" 'message~own domain'
+
+gateway recipient-refused starttls good --reject-recipient "$root_recipient"
+probe recipient-refused "root_sender=$root_sender" "root_recipient=$root_recipient"; server_stop
+verdict recipient-refused recipient-refused "a gateway that refuses root's recipient" \
+  key=root_recipient 'reply~^550 5\.1\.1 ' "message~$root_recipient"
+
+gateway envelope-accepted starttls good --user "$relay_user" --password "$relay_password"
+probe envelope-accepted relay_auth=true "root_sender=$root_sender" "root_recipient=$root_recipient"; server_stop
+verdict envelope-accepted ok "root's envelope accepted, then reset" mechanism=PLAIN '!key'
+if grep -q "MAIL FROM:<$root_sender>" "$work/envelope-accepted/server.log" &&
+   grep -q "RCPT TO:<$root_recipient>" "$work/envelope-accepted/server.log" &&
+   grep -q "RSET" "$work/envelope-accepted/server.log" && ! grep -q "DATA" "$work/envelope-accepted/server.log" &&
+   [ -z "$(ls "$work/envelope-accepted/received" 2>/dev/null)" ]; then
+  ok "envelope-accepted: the gateway saw MAIL FROM, RCPT TO and RSET, no DATA, no message"
+else
+  not_ok "envelope-accepted: the gateway saw MAIL FROM, RCPT TO and RSET, no DATA, no message"
+  diag "$work/envelope-accepted/server.log"
+fi
+
 server_start protocol/server "$raw_script" --mode garbage
 probe protocol; server_stop
 verdict protocol protocol "a server that answers no SMTP" 'message~hello, this is no SMTP server'

@@ -11,6 +11,9 @@
  *   certificate  after each handshake: what the system's authorities (or
  *                the database given) think of the certificate
  *   auth         AUTH PLAIN, else AUTH LOGIN
+ *   sender       MAIL FROM:<root_sender>: does the gateway take root's
+ *                address (some only take their own domain's)?
+ *   recipient    RCPT TO:<root_recipient>, then RSET
  *   quit         QUIT; no message is ever sent
  *
  * One deadline for the whole test: a timer started with it cancels the
@@ -26,6 +29,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "messagerie-probe.h"
+#include "messagerie-rules.h"
 #include "messagerie-smtp.h"
 
 #define READ_CHUNK 4096
@@ -51,6 +55,9 @@ typedef struct {
   char                    *user;
   char                    *password;
   char                    *helo_name;
+  /* The envelope tried after the login; NULL to skip that. */
+  char                    *sender;
+  char                    *recipient;
   guint                    timeout;
   GTlsDatabase            *database;
   MessagerieProbeStepFunc  step_func;
@@ -115,6 +122,8 @@ messagerie_probe_code_to_string (MessagerieProbeCode code)
     [MESSAGERIE_PROBE_AUTH_MISSING]     = "auth-missing",
     [MESSAGERIE_PROBE_AUTH_FAILED]      = "auth-failed",
     [MESSAGERIE_PROBE_PROTOCOL]         = "protocol",
+    [MESSAGERIE_PROBE_SENDER_REFUSED]   = "sender-refused",
+    [MESSAGERIE_PROBE_RECIPIENT_REFUSED] = "recipient-refused",
   };
 
   g_return_val_if_fail ((guint) code < G_N_ELEMENTS (names), "protocol");
@@ -134,6 +143,7 @@ messagerie_probe_result_free (MessagerieProbeResult *result)
   g_free (result->mechanism);
   g_free (result->certificate_name);
   g_free (result->server_reply);
+  g_free (result->key);
   g_free (result);
 }
 
@@ -177,6 +187,8 @@ probe_free (Probe *probe)
   if (probe->password != NULL)
     wipe_free (probe->password, strlen (probe->password));
   g_free (probe->helo_name);
+  g_free (probe->sender);
+  g_free (probe->recipient);
   g_clear_object (&probe->database);
 
   g_list_free_full (probe->addresses, g_object_unref);
@@ -229,6 +241,12 @@ step_label (const char *step)
   if (g_str_equal (step, "auth"))
     /* Translators: completes "… during %s". */
     return _("the login");
+  if (g_str_equal (step, "sender"))
+    /* Translators: completes "… during %s"; MAIL FROM is an SMTP command. */
+    return _("MAIL FROM");
+  if (g_str_equal (step, "recipient"))
+    /* Translators: completes "… during %s"; RCPT TO and RSET are SMTP commands. */
+    return _("RCPT TO");
   /* Translators: completes "… during %s"; QUIT is an SMTP command. */
   return _("QUIT");
 }
@@ -341,6 +359,18 @@ succeed (GTask *task)
   else
     message = g_strdup_printf (_("The connection works: %s answered without TLS (no login: authentication is off)."),
                                name);
+
+  if (probe->sender != NULL)
+    {
+      char *with_envelope =
+        /* Translators: the result above, then root's sending address and the
+         * address receiving its mail. */
+        g_strdup_printf (_("%s It takes root's mail from %s to %s."), message, probe->sender,
+                         probe->recipient);
+
+      g_free (message);
+      message = with_envelope;
+    }
 
   finish (task, MESSAGERIE_PROBE_OK, message);
 }
@@ -607,6 +637,97 @@ on_quit (GTask               *task,
 }
 
 static void
+on_rset (GTask               *task,
+         MessagerieSmtpReply *reply)
+{
+  if (reply->code != 250)
+    {
+      fail_unexpected (task, reply);
+      return;
+    }
+  send_quit (task);
+}
+
+static void
+on_recipient (GTask               *task,
+              MessagerieSmtpReply *reply)
+{
+  Probe *probe = g_task_get_task_data (task);
+  g_autofree char *text = NULL;
+
+  if (reply->code == 250 || reply->code == 251)
+    {
+      send_command (task, g_strdup ("RSET"), on_rset);
+      return;
+    }
+  if (reply->code < 400)
+    {
+      fail_unexpected (task, reply);
+      return;
+    }
+
+  text = messagerie_smtp_reply_to_string (reply);
+  probe->result->key = g_strdup ("root_recipient");
+  finish_with_reply (task, MESSAGERIE_PROBE_RECIPIENT_REFUSED, reply,
+                     /* Translators: an address, then the server's reply. */
+                     g_strdup_printf (_("The gateway refuses to take mail for %s, the address "
+                                        "receiving root's mail: %s. Check that address, or ask "
+                                        "the gateway's administrator to accept it."),
+                                      probe->recipient, text));
+}
+
+static void
+on_sender (GTask               *task,
+           MessagerieSmtpReply *reply)
+{
+  Probe *probe = g_task_get_task_data (task);
+  g_autofree char *text = NULL;
+  g_autofree char *command = NULL;
+
+  if (reply->code == 250)
+    {
+      g_autofree char *message = g_strdup_printf (_("Trying the recipient %s (RCPT TO)"), probe->recipient);
+
+      emit_step (probe, "recipient", message);
+      command = g_strdup_printf ("RCPT TO:<%s>", probe->recipient);
+      send_command (task, g_steal_pointer (&command), on_recipient);
+      return;
+    }
+  if (reply->code < 400)
+    {
+      fail_unexpected (task, reply);
+      return;
+    }
+
+  text = messagerie_smtp_reply_to_string (reply);
+  probe->result->key = g_strdup ("root_sender");
+  finish_with_reply (task, MESSAGERIE_PROBE_SENDER_REFUSED, reply,
+                     /* Translators: an address, then the server's reply. */
+                     g_strdup_printf (_("The gateway refuses %s as the sender of root's mail: %s. "
+                                        "Some gateways only accept addresses of their own domain: "
+                                        "enter a sending address the gateway accepts."),
+                                      probe->sender, text));
+}
+
+/* After the login (or without one): the envelope of root's mail, when
+ * there is one to try, else goodbye. */
+static void
+send_envelope (GTask *task)
+{
+  Probe *probe = g_task_get_task_data (task);
+  g_autofree char *message = NULL;
+
+  if (probe->sender == NULL)
+    {
+      send_quit (task);
+      return;
+    }
+  message = g_strdup_printf (_("Trying the sender %s (MAIL FROM)"), probe->sender);
+  emit_step (probe, "sender", message);
+  send_command (task, g_strdup_printf ("MAIL FROM:<%s>", probe->sender), on_sender);
+}
+
+static void
 send_quit (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
@@ -624,7 +745,7 @@ on_auth_done (GTask               *task,
 
   if (reply->code == 235)
     {
-      send_quit (task);
+      send_envelope (task);
       return;
     }
   if (reply->code < 400)
@@ -748,7 +869,7 @@ after_ehlo (GTask *task)
   if (probe->auth)
     start_auth (task);
   else
-    send_quit (task);
+    send_envelope (task);
 }
 
 static void
@@ -1237,6 +1358,14 @@ probe_setup (Probe               *probe,
     probe->tls_mode = TLS_STARTTLS;
 
   probe->verify = messagerie_settings_get_boolean (settings, "relay_tls_verify");
+  /* The envelope of root's mail, only when both are addresses the rules
+   * accept: nothing else reaches the gateway's command line. */
+  if (messagerie_is_valid_address (messagerie_settings_get (settings, "root_sender")) &&
+      messagerie_is_valid_address (messagerie_settings_get (settings, "root_recipient")))
+    {
+      probe->sender = g_strdup (messagerie_settings_get (settings, "root_sender"));
+      probe->recipient = g_strdup (messagerie_settings_get (settings, "root_recipient"));
+    }
   probe->auth = messagerie_settings_get_boolean (settings, "relay_auth");
   if (probe->auth)
     {

@@ -28,13 +28,15 @@ typedef enum {
   MESSAGERIE_PROBE_AUTH_MISSING,      /* neither AUTH PLAIN nor AUTH LOGIN is offered */
   MESSAGERIE_PROBE_AUTH_FAILED,       /* the login was refused */
   MESSAGERIE_PROBE_PROTOCOL,          /* the gateway does not speak SMTP as expected */
+  MESSAGERIE_PROBE_SENDER_REFUSED,    /* MAIL FROM:<root_sender> was refused */
+  MESSAGERIE_PROBE_RECIPIENT_REFUSED, /* RCPT TO:<root_recipient> was refused */
 } MessagerieProbeCode;
 
 const char *messagerie_probe_code_to_string (MessagerieProbeCode code);
 
 /* Called as each step starts, in the main context the probe was started
  * from. @step is one of resolve, connect, tls, greeting, ehlo, starttls,
- * certificate, auth, quit; @message is translated. Never called once the
+ * certificate, auth, sender, recipient, quit; @message is translated. Never called once the
  * cancellable is cancelled. */
 typedef void (*MessagerieProbeStepFunc) (const char *step,
                                          const char *message,
@@ -61,6 +63,8 @@ typedef struct {
   char                 *certificate_name;
   /* The reply at fault (a refused login: "535 5.7.8 …"), or NULL. */
   char                 *server_reply;
+  /* The settings key at fault (root_sender, root_recipient), or NULL. */
+  char                 *key;
 } MessagerieProbeResult;
 
 void messagerie_probe_result_free (MessagerieProbeResult *result);
@@ -68,7 +72,9 @@ void messagerie_probe_result_free (MessagerieProbeResult *result);
 /* Tests the relay of @settings as they are now (they are read here, not
  * later): relay_host, the port and TLS of relay_tls as the renderer writes
  * them, relay_tls_verify, relay_auth, relay_user and the password
- * (messagerie_settings_get_password). @database: the certificate
+ * (messagerie_settings_get_password); then, when they are valid addresses,
+ * root_sender and root_recipient as the envelope of a message the gateway
+ * must accept (MAIL FROM, RCPT TO, then RSET: nothing is sent). @database: the certificate
  * authorities to trust, NULL for the system's. @timeout_seconds: for the
  * whole test, 0 for MESSAGERIE_PROBE_DEFAULT_TIMEOUT. @step_data must stay
  * valid until @callback runs.

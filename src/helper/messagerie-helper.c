@@ -308,6 +308,8 @@ verb_probe (HelperOptions *options)
     messagerie_protocol_emit ("detail", "mechanism", result->mechanism, NULL);
   if (result->server_reply != NULL)
     messagerie_protocol_emit ("detail", "reply", result->server_reply, NULL);
+  if (result->key != NULL)
+    messagerie_protocol_emit ("detail", "key", result->key, NULL);
 
   status = messagerie_protocol_result_code (messagerie_probe_code_to_string (result->code),
                                             result->code == MESSAGERIE_PROBE_OK ? MESSAGERIE_EXIT_OK
