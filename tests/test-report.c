@@ -98,12 +98,43 @@ test_details (void)
   g_assert_cmpstr (report->other->str, ==, "detail\treply");
 }
 
+/* The activity verbs' lines, kept with all their fields; a message or
+ * delivery line with the wrong number of fields is not one. */
+static void
+test_records (void)
+{
+  g_autoptr(MessagerieReport) report = messagerie_report_new ();
+  char **record;
+
+  g_assert_cmpint (messagerie_report_add_line (report, "status\texim\trunning\t2026-12-03T11:00:00+00:00"),
+                   ==, MESSAGERIE_REPORT_LINE_RECORD);
+  g_assert_cmpint (messagerie_report_add_line (report,
+                     "message\t1xZ5Pr-00036K-2Q\t60\t393\tdeferred\troot@x.fr\ta@b.fr,c@d.fr\tConnection refused"),
+                   ==, MESSAGERIE_REPORT_LINE_RECORD);
+  g_assert_cmpint (messagerie_report_add_line (report,
+                     "delivery\t2026-12-03T11:00:00+00:00\t1xZ5Pr-00036K-2Q\tdelivered\ta@b.fr\tsmtp.x.fr\t250 OK"),
+                   ==, MESSAGERIE_REPORT_LINE_RECORD);
+  g_assert_cmpint (messagerie_report_add_line (report, "message\t1xZ5Pr-00036K-2Q\t60"),
+                   ==, MESSAGERIE_REPORT_LINE_OTHER);
+  g_assert_cmpint (messagerie_report_add_line (report, "result\tok\t1 message"), ==, MESSAGERIE_REPORT_LINE_RESULT);
+
+  g_assert_cmpuint (report->records->len, ==, 3);
+  record = g_ptr_array_index (report->records, 1);
+  g_assert_cmpuint (g_strv_length (record), ==, 8);
+  g_assert_cmpstr (record[4], ==, "deferred");
+  g_assert_cmpstr (record[7], ==, "Connection refused");
+  record = g_ptr_array_index (report->records, 2);
+  g_assert_cmpstr (record[6], ==, "250 OK");
+  g_assert_true (messagerie_report_succeeded (report));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/report/records", test_records);
   g_test_add_func ("/report/success", test_success);
   g_test_add_func ("/report/failure", test_failure);
   g_test_add_func ("/report/malformed", test_malformed);

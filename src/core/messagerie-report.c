@@ -11,6 +11,7 @@ messagerie_report_new (void)
   report->restored = g_ptr_array_new_with_free_func (g_free);
   report->other = g_string_new (NULL);
   report->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  report->records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
   return report;
 }
@@ -32,6 +33,7 @@ messagerie_report_free (MessagerieReport *report)
   g_free (report->result_message);
   g_string_free (report->other, TRUE);
   g_hash_table_unref (report->details);
+  g_ptr_array_unref (report->records);
   g_free (report);
 }
 
@@ -108,6 +110,22 @@ messagerie_report_add_line (MessagerieReport *report,
     {
       g_hash_table_replace (report->details, g_strdup (fields[1]), g_strdup (fields[2]));
       return MESSAGERIE_REPORT_LINE_DETAIL;
+    }
+
+  if (g_str_equal (fields[0], "status") || g_str_equal (fields[0], "message") ||
+      g_str_equal (fields[0], "delivery"))
+    {
+      guint wanted = g_str_equal (fields[0], "message") ? 8 : g_str_equal (fields[0], "delivery") ? 7 : 0;
+      char **record = g_strsplit (line, "\t", -1);
+
+      /* status lines have as many fields as their kind needs. */
+      if ((wanted != 0 && g_strv_length (record) != wanted) || g_strv_length (record) < 2)
+        {
+          g_strfreev (record);
+          return add_other (report, line);
+        }
+      g_ptr_array_add (report->records, record);
+      return MESSAGERIE_REPORT_LINE_RECORD;
     }
 
   if (n == 3 && g_str_equal (fields[0], "result"))

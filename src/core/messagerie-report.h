@@ -15,6 +15,7 @@ typedef enum {
   MESSAGERIE_REPORT_LINE_RESTORED,
   MESSAGERIE_REPORT_LINE_RESULT,
   MESSAGERIE_REPORT_LINE_DETAIL,
+  MESSAGERIE_REPORT_LINE_RECORD,    /* the activity's: status, message, delivery */
 } MessagerieReportLine;
 
 typedef struct {
@@ -36,6 +37,9 @@ typedef struct {
   GString   *other;
   /* detail lines: key → value (test-mail's "reply", "host", "id"). */
   GHashTable *details;
+  /* status, message and delivery lines (the activity verbs), each a
+   * NULL-terminated array of its fields, the kind first. */
+  GPtrArray  *records;
 } MessagerieReport;
 
 MessagerieReport     *messagerie_report_new      (void);
