@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "messagerie-activity-page.h"
 #include "messagerie-core.h"
 #include "messagerie-helper-client.h"
 #include "messagerie-keyring.h"
@@ -76,6 +77,7 @@ struct _MessagerieWindow
   AdwViewStack       *stack;
   AdwToastOverlay    *toast_overlay;
   AdwPreferencesPage *services_page;
+  MessagerieActivityPage *activity_page;
   GtkRevealer        *progress_revealer;
   GtkLabel           *progress_label;
   AdwActionRow       *probe_row;
@@ -1473,6 +1475,27 @@ setup_fields (MessagerieWindow *self)
 }
 
 static void
+on_visible_page (MessagerieWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "activity") == 0)
+    messagerie_activity_page_refresh (self->activity_page);
+}
+
+/* The activity names a setting at fault: its page, its row focused. */
+static void
+on_show_key (MessagerieWindow *self,
+             const char       *key)
+{
+  Field *field = find_field (self, key);
+
+  if (field == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->stack,
+                                         g_str_has_prefix (key, "relay_") ? "relay" : "sending");
+  gtk_widget_grab_focus (field->row);
+}
+
+static void
 messagerie_window_dispose (GObject *object)
 {
   MessagerieWindow *self = MESSAGERIE_WINDOW (object);
@@ -1530,11 +1553,13 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
   object_class->finalize = messagerie_window_finalize;
   window_class->close_request = messagerie_window_close_request;
 
+  g_type_ensure (MESSAGERIE_TYPE_ACTIVITY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/fr/eole/Messagerie/messagerie-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, services_page);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, activity_page);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, probe_row);
@@ -1595,6 +1620,11 @@ messagerie_window_init (MessagerieWindow *self)
   setup_fields (self);
   load_window_state (self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  /* The activity is read when its page is shown, never before. */
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (on_visible_page), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->activity_page, "show-key",
+                           G_CALLBACK (on_show_key), self, G_CONNECT_SWAPPED);
 }
 
 MessagerieWindow *
@@ -1606,6 +1636,7 @@ messagerie_window_new (MessagerieApplication *application,
 
   self = g_object_new (MESSAGERIE_TYPE_WINDOW, "application", application, NULL);
   self->root = g_strdup (root);
+  messagerie_activity_page_set_root (self->activity_page, root);
 
   /* The one file read before the first frame. */
   self->on_disk = read_settings (self, &error);

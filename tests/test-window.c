@@ -14,6 +14,7 @@
 
 #include "messagerie-core.h"
 #include "messagerie-keyring.h"
+#include "messagerie-activity-page.h"
 #include "messagerie-window.h"
 #include "test-util.h"
 
@@ -285,6 +286,24 @@ label_shown (GtkWidget  *widget,
   return find_label (widget, TRUE, text_equal, (gpointer) text) != NULL;
 }
 
+/* The first widget of @type in @widget or below it. */
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The helper runs while "restore" is disabled. */
 static void
 wait_idle (Fixture *f)
@@ -356,6 +375,45 @@ assert_no_error_but (Fixture    *f,
                           caption_text (f, entry_keys[i]));
         g_assert_false (has_error (f, entry_keys[i]));
       }
+}
+
+/* The page « Activité »: nothing is read before it is shown; shown, it
+ * reads the status, the queue and the log through the helper (monitor …),
+ * and says what it found in words. */
+static void
+test_activity (Fixture       *f,
+               gconstpointer  data)
+{
+  MessagerieActivityPage *page =
+    MESSAGERIE_ACTIVITY_PAGE (find_widget (GTK_WIDGET (f->window), MESSAGERIE_TYPE_ACTIVITY_PAGE));
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+  const char *not_running = g_dgettext (GETTEXT_PACKAGE, "Not running: alerts wait in the queue until exim runs");
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (page);
+  spin ();
+  g_assert_false (messagerie_activity_page_is_busy (page));
+  g_assert_false (label_shown (GTK_WIDGET (page), not_running));
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "activity");
+  g_assert_true (messagerie_activity_page_is_busy (page));
+  while (messagerie_activity_page_is_busy (page))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin ();
+
+  /* The demo root has no exim daemon and no log. */
+  g_assert_true (label_shown (GTK_WIDGET (page), not_running));
+  g_assert_true (label_shown (GTK_WIDGET (page),
+                              g_dgettext (GETTEXT_PACKAGE, "No delivery in exim's log.")));
+  /* The machine's queue: empty, or one row per message, each with its
+   * buttons. */
+  g_assert_true (label_shown (GTK_WIDGET (page),
+                              g_dgettext (GETTEXT_PACKAGE, "The queue is empty: every message got out.")) ||
+                 find_label (GTK_WIDGET (page), TRUE, text_equal,
+                             (gpointer) g_dgettext (GETTEXT_PACKAGE, "_Retry now")) != NULL);
 }
 
 static void
@@ -1613,6 +1671,7 @@ main (int   argc,
     }
 
   ADD ("initial-state", test_initial_state);
+  ADD ("activity", test_activity);
   ADD ("error-and-apply", test_error_and_apply);
   ADD ("apply-lands", test_apply_lands);
   ADD ("apply-error-on-row", test_apply_error_on_row);
