@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "messagerie-core.h"
+#include "messagerie-activity-page.h"
 #include "messagerie-window.h"
 
 static void
@@ -226,6 +227,21 @@ main (int    argc,
   /* And the services with the anti-spam's thresholds. */
   show_page (window, "services");
   shoot (window, outdir, prefix, "services-expert");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The activity, once read. */
+  window = open_window (root, 960, 900);
+  {
+    GtkWidget *stack = gtk_widget_get_ancestor (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                           "mail_domain"),
+                                                ADW_TYPE_VIEW_STACK);
+    GtkWidget *page = adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), "activity");
+
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "activity");
+    while (messagerie_activity_page_is_busy (MESSAGERIE_ACTIVITY_PAGE (page)))
+      g_main_context_iteration (NULL, TRUE);
+  }
+  shoot (window, outdir, prefix, "activity");
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A phone-sized window: rows wrap, nothing is cut. With the window
