@@ -118,6 +118,8 @@ struct _MessagerieWindow
 
   /* Set while the connection test runs. */
   GCancellable       *probe_run;
+  GCancellable       *detect_run;
+  AdwActionRow       *detect_row;
 
   Field               fields[N_FIELDS];
   Mode                mode;
@@ -385,6 +387,9 @@ refresh (MessagerieWindow *self)
   set_action_enabled (self, "restore", !busy);
   set_action_enabled (self, "probe",
                       messagerie_settings_get_boolean (self->settings, "relay_enabled"));
+  set_action_enabled (self, "detect",
+                      messagerie_settings_get_boolean (self->settings, "relay_enabled") &&
+                      self->detect_run == NULL);
   /* The test message goes through what is applied, not through the form. */
   set_action_enabled (self, "test-mail", !changed && !busy);
 }
@@ -976,6 +981,9 @@ static void
 probe_finished (MessagerieWindow *self)
 {
   g_clear_object (&self->probe_run);
+  if (self->detect_run != NULL)
+    g_cancellable_cancel (self->detect_run);
+  g_clear_object (&self->detect_run);
   gtk_button_set_label (self->probe_button, _("_Test"));
   adw_action_row_set_subtitle (self->probe_row,
                                _("Connects to the gateway with the values above, applied or not, "
@@ -1366,11 +1374,129 @@ messagerie_window_close_request (GtkWindow *window)
   return TRUE;
 }
 
+/* The words of a relay_tls value, as the TLS row shows it. */
+static const char *
+tls_choice_label (const char *tls)
+{
+  if (g_str_equal (tls, "port-465"))
+    return _("port 465");
+  if (g_str_equal (tls, "port-587"))
+    return _("port 587");
+  if (g_str_equal (tls, "port-25"))
+    return _("port 25");
+  return _("no");
+}
+
+static void
+on_detect_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    MessagerieWindow *self)
+{
+  const char *proposal = g_object_get_data (G_OBJECT (dialog), "proposal");
+  Field *field = find_field (self, "relay_tls");
+  const char *const *choices = key_choices ("relay_tls");
+
+  if (!g_str_equal (response, "use") || proposal == NULL || field == NULL)
+    return;
+  for (guint i = 0; choices[i]; i++)
+    if (g_str_equal (choices[i], proposal))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), i);
+}
+
+static void
+on_detect_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(MessagerieWindow) self = user_data;
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  const char *proposal = NULL;
+  GtkWidget *dialog;
+
+  attempts = messagerie_detect_finish (result, &proposal, &error);
+  if (self->detect_run == NULL)
+    return;
+  g_clear_object (&self->detect_run);
+  adw_action_row_set_subtitle (self->detect_row,
+                               _("Tries the gateway on ports 465, 587 and 25, and proposes the choice that works"));
+  refresh (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (attempts == NULL)
+    {
+      show_message (self, _("Nothing to test yet"), error->message);
+      return;
+    }
+
+  for (guint i = 0; i < attempts->len; i++)
+    {
+      MessagerieDetectAttempt *a = g_ptr_array_index (attempts, i);
+      MessagerieProbeResult *r = a->result;
+
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
+      /* Translators: a TLS choice, then whether it works and why. */
+      g_string_append_printf (body, _("%s: %s"), tls_choice_label (a->tls),
+                              messagerie_detect_reached (r) ? _("works") : _("does not work"));
+      if (r->tls_version != NULL)
+        g_string_append_printf (body, " — %s", r->tls_version);
+      if (r->certificate_name != NULL)
+        /* Translators: the names a certificate is for. */
+        g_string_append_printf (body, _(", certificate for %s"), r->certificate_name);
+      if (r->auth_offered != NULL)
+        /* Translators: login methods, "PLAIN LOGIN". */
+        g_string_append_printf (body, _(", login methods %s"), r->auth_offered);
+      if (!messagerie_detect_reached (r))
+        g_string_append_printf (body, "\n%s", r->message);
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   proposal ? _("A TLS choice reaches the gateway")
+                                            : _("No TLS choice reaches the gateway"),
+                                   body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  if (proposal != NULL)
+    {
+      g_autofree char *label = g_strdup_printf (_("_Use “%s”"), tls_choice_label (proposal));
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "use", label);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
+      g_object_set_data (G_OBJECT (dialog), "proposal", (gpointer) proposal);
+    }
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_detect_response), self, 0);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+detect_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+  g_autoptr(MessagerieSettings) form = messagerie_settings_copy (self->settings);
+
+  messagerie_settings_normalize (form);
+  if (messagerie_settings_get_password (form) == NULL && self->keyring_password != NULL)
+    messagerie_settings_set_password (form, self->keyring_password);
+
+  self->detect_run = g_cancellable_new ();
+  adw_action_row_set_subtitle (self->detect_row, _("Trying ports 465, 587 and 25…"));
+  refresh (self);
+  messagerie_detect_async (form, NULL, 0, self->detect_run, on_detect_done, g_object_ref (self));
+}
+
 static const GActionEntry win_actions[] = {
   { "apply", apply_activated, NULL, NULL, NULL, { 0 } },
   { "revert", revert_activated, NULL, NULL, NULL, { 0 } },
   { "restore", restore_activated, NULL, NULL, NULL, { 0 } },
   { "probe", probe_activated, NULL, NULL, NULL, { 0 } },
+  { "detect", detect_activated, NULL, NULL, NULL, { 0 } },
   { "test-mail", test_mail_activated, NULL, NULL, NULL, { 0 } },
   { "mode", NULL, "s", "'normal'", mode_change_state, { 0 } },
 };
@@ -1564,6 +1690,7 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, probe_row);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, probe_button);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, detect_row);
 
   for (guint i = 0; i < N_FIELDS; i++)
     {

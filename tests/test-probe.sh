@@ -353,6 +353,41 @@ else
   diag "$work/envelope-accepted/server.log"
 fi
 
+# « Détecter »: each TLS choice tried on its standard port, the first that
+# reaches the gateway proposed (needs the ports of 127.0.0.2 below 1024).
+if $root; then
+  # detect NAME MODE PORT EXPECTED ATTEMPTS: a server of MODE on PORT only.
+  detect () {
+    local name=$1 mode=$2 port=$3 expected=$4 attempts=$5 cert=good seen
+    [ "$mode" = plain ] && cert=none
+    gateway "$name" "$mode" "$cert" --port "$port"
+    mkdir -p "$work/$name"
+    helper_input relay_enabled=true "relay_host=$gateway" relay_tls=no relay_auth=false \
+      "root_sender=$root_sender" "root_recipient=$root_recipient" >"$work/$name/settings"
+    rc=0
+    MESSAGERIE_PROBE_CA_FILE=$work/ca.pem "$helper" detect --timeout 5 \
+      <"$work/$name/settings" >"$work/$name/out" 2>"$work/$name/err" || rc=$?
+    server_stop
+    seen=$(awk -F '\t' '$1 == "attempt" { printf "%s=%s ", $2, $3 }' "$work/$name/out")
+    if [ "$rc" -eq 0 ] && [ "$(detail "$name" proposal)" = "$expected" ] && [ "$seen" = "$attempts" ]; then
+      ok "$name: detect proposes $expected ($seen)"
+    else
+      not_ok "$name: detect proposes $expected"
+      { echo "exit $rc; attempts: $seen; expected: $attempts"; cat "$work/$name/out" "$work/$name/err"; } | diag
+    fi
+  }
+  detect detect-smtps smtps 465 port-465 "port-465=ok port-587=connect port-25=connect no=connect "
+  detect detect-starttls starttls 587 port-587 "port-465=connect port-587=ok port-25=connect no=connect "
+  detect detect-plain plain 25 no "port-465=connect port-587=connect port-25=starttls-missing no=ok "
+  if grep -qP '^attempt\tport-465\tok\tTLS 1\.[23]\t'"$gateway"'\t' "$work/detect-smtps/out"; then
+    ok "detect-smtps: the attempt says the TLS version and the certificate's name"
+  else
+    not_ok "detect-smtps: the attempt says the TLS version and the certificate's name"; diag "$work/detect-smtps/out"
+  fi
+else
+  for c in smtps starttls plain tls-details; do skip "detect-$c" "needs root to listen on ports 25, 465, 587"; done
+fi
+
 server_start protocol/server "$raw_script" --mode garbage
 probe protocol; server_stop
 verdict protocol protocol "a server that answers no SMTP" 'message~hello, this is no SMTP server'

@@ -7,6 +7,7 @@
 #include "messagerie-mainlog.h"
 #include "messagerie-report.h"
 #include "messagerie-probe.h"
+#include "messagerie-detect.h"
 
 G_BEGIN_DECLS
 

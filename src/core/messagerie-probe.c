@@ -144,6 +144,7 @@ messagerie_probe_result_free (MessagerieProbeResult *result)
   g_free (result->certificate_name);
   g_free (result->server_reply);
   g_free (result->key);
+  g_free (result->auth_offered);
   g_free (result);
 }
 
@@ -922,6 +923,13 @@ on_ehlo (GTask               *task,
 
   g_clear_pointer (&probe->ehlo, messagerie_smtp_reply_free);
   probe->ehlo = g_steal_pointer (&probe->reply);
+  {
+    /* What it offers on this connection (after STARTTLS, what counts). */
+    g_auto(GStrv) mechanisms = messagerie_smtp_reply_extension (probe->ehlo, "AUTH");
+
+    g_free (probe->result->auth_offered);
+    probe->result->auth_offered = mechanisms ? g_strjoinv (" ", mechanisms) : NULL;
+  }
   after_ehlo (task);
 }
 

@@ -65,6 +65,8 @@ typedef struct {
   char                 *server_reply;
   /* The settings key at fault (root_sender, root_recipient), or NULL. */
   char                 *key;
+  /* The login methods the gateway offers, "PLAIN LOGIN", or NULL. */
+  char                 *auth_offered;
 } MessagerieProbeResult;
 
 void messagerie_probe_result_free (MessagerieProbeResult *result);

@@ -112,8 +112,8 @@ messagerie_report_add_line (MessagerieReport *report,
       return MESSAGERIE_REPORT_LINE_DETAIL;
     }
 
-  if (g_str_equal (fields[0], "status") || g_str_equal (fields[0], "message") ||
-      g_str_equal (fields[0], "delivery"))
+  if (n >= 1 && (g_str_equal (fields[0], "status") || g_str_equal (fields[0], "message") ||
+                 g_str_equal (fields[0], "delivery")))
     {
       guint wanted = g_str_equal (fields[0], "message") ? 8 : g_str_equal (fields[0], "delivery") ? 7 : 0;
       char **record = g_strsplit (line, "\t", -1);

@@ -329,6 +329,77 @@ verb_backups (HelperOptions *options)
   return MESSAGERIE_EXIT_OK;
 }
 
+typedef struct {
+  GMainLoop *loop;
+  GPtrArray *attempts;
+  const char *proposal;
+  GError    *error;
+} DetectRun;
+
+static void
+on_detect_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  DetectRun *run = user_data;
+
+  run->attempts = messagerie_detect_finish (result, &run->proposal, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+/* « Détecter »: each TLS choice tried, the first that reaches the gateway
+ * proposed. */
+static int
+verb_detect (HelperOptions *options)
+{
+  g_autoptr(MessagerieSettings) settings = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  DetectRun run = { NULL };
+  g_autofree char *message = NULL;
+
+  messagerie_protocol_step ("read", _("Reading the settings"));
+  if (!read_settings (&settings, &error))
+    return messagerie_protocol_result (MESSAGERIE_RESULT_INPUT, error->message);
+  database = test_database (&error);
+  if (error != NULL)
+    return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, error->message);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  messagerie_detect_async (settings, database, options->timeout, NULL, on_detect_done, &run);
+  g_main_loop_run (loop);
+  if (run.attempts == NULL)
+    {
+      int status = messagerie_protocol_result (MESSAGERIE_RESULT_INVALID, run.error->message);
+
+      g_error_free (run.error);
+      return status;
+    }
+  attempts = run.attempts;
+
+  for (guint i = 0; i < attempts->len; i++)
+    {
+      MessagerieDetectAttempt *a = g_ptr_array_index (attempts, i);
+      MessagerieProbeResult *r = a->result;
+
+      messagerie_protocol_emit ("attempt", a->tls, messagerie_probe_code_to_string (r->code),
+                                r->tls_version ? r->tls_version : "",
+                                r->certificate_name ? r->certificate_name : "",
+                                r->auth_offered ? r->auth_offered : "", r->message, NULL);
+    }
+  if (run.proposal == NULL)
+    return messagerie_protocol_result_code ("connect", MESSAGERIE_EXIT_FAILED,
+                                            _("No TLS choice reaches the gateway: check its name "
+                                              "and that it accepts this server."));
+  messagerie_protocol_emit ("detail", "proposal", run.proposal, NULL);
+  /* Translators: %s is a choice of « Utilisation de TLS (SSL) », port-465… */
+  message = g_strdup_printf (_("The gateway is reached with the TLS choice “%s”."), run.proposal);
+  return messagerie_protocol_result (MESSAGERIE_RESULT_OK, message);
+}
+
 /* The test hook MESSAGERIE_HELPER_TEST_STOP=POINT (see
  * messagerie_protocol_set_test_stop); only a test root gets it, never a
  * run through pkexec. */
@@ -377,6 +448,8 @@ run_protocol_verb (HelperOptions *options)
   /* Testing the relay needs no privilege at all. */
   if (g_str_equal (options->verb, "probe"))
     return verb_probe (options);
+  if (g_str_equal (options->verb, "detect"))
+    return verb_detect (options);
 
   /* Reading changes nothing: whoever can read exim's log may. */
   if (g_str_equal (options->verb, "deliveries"))
@@ -438,7 +511,7 @@ is_protocol_verb (const char *verb)
           g_str_equal (verb, "probe") || g_str_equal (verb, "test-mail") ||
           g_str_equal (verb, "deliveries") || g_str_equal (verb, "queue") ||
           g_str_equal (verb, "queue-retry") || g_str_equal (verb, "queue-delete") ||
-          g_str_equal (verb, "status"));
+          g_str_equal (verb, "status") || g_str_equal (verb, "detect"));
 }
 
 static void
@@ -457,6 +530,7 @@ print_usage (FILE *stream)
              "  probe             test the gateway of the settings on standard input:\n"
              "                    connection, TLS, certificate, login; sends no mail\n"
              "  test-mail         send root a test message with the applied settings\n"
+             "  detect            try the gateway on 465, 587 and 25 and propose a TLS choice\n"
              "  deliveries        the newest outcomes in exim's log, newest first\n"
              "  queue             the messages in exim's queue\n"
              "  queue-retry ID…|--all  try them again now\n"

@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       MessagerieReportLine kind = messagerie_report_add_line (report, lines[i]);
 
-      g_assert_true (kind >= MESSAGERIE_REPORT_LINE_OTHER && kind <= MESSAGERIE_REPORT_LINE_DETAIL);
+      g_assert_true (kind >= MESSAGERIE_REPORT_LINE_OTHER && kind <= MESSAGERIE_REPORT_LINE_RECORD);
     }
 
   if (messagerie_report_succeeded (report))
