@@ -377,6 +377,130 @@ assert_no_error_but (Fixture    *f,
       }
 }
 
+/* One per test process: the English and the French runs share exim's queue. */
+static char *
+activity_recipient (void)
+{
+  static char *recipient = NULL;
+
+  if (recipient == NULL)
+    recipient = g_strdup_printf ("messagerie-window-test-%d@example.invalid", (int) getpid ());
+  return recipient;
+}
+#define ACTIVITY_RECIPIENT (activity_recipient ())
+
+/* A message in exim's queue (the machine's: a root never applied shows
+ * it), never tried: its id. */
+static char *
+queue_message (void)
+{
+  g_autoptr(GSubprocess) exim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listing = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  exim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "/usr/sbin/exim4", "-odq", "-oi",
+                           ACTIVITY_RECIPIENT, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (exim, "Subject: window test\n\nbody\n", NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (exim));
+  g_clear_object (&exim);
+
+  exim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/sbin/exim4", "-bp", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (exim, NULL, NULL, &listing, NULL, &error));
+  lines = g_strsplit (listing, "\n", -1);
+  for (guint i = 0; lines[i] && lines[i + 1]; i++)
+    if (strstr (lines[i + 1], ACTIVITY_RECIPIENT) != NULL)
+      {
+        g_auto(GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+        guint n = 0;
+
+        for (guint w = 0; words[w]; w++)
+          if (*words[w] && ++n == 3)
+            return g_strdup (words[w]);
+      }
+  g_assert_not_reached ();
+}
+
+/* The row of @page titled @title. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+wait_page (MessagerieActivityPage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (messagerie_activity_page_is_busy (page))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin ();
+}
+
+/* The queued message shows, waiting; « Supprimer » asks, then removes it
+ * from exim's queue for real, and the page says so. */
+static void
+activity_delete (Fixture                *f,
+                 MessagerieActivityPage *page,
+                 const char             *id)
+{
+  GtkWidget *message_row = find_row (GTK_WIDGET (page), ACTIVITY_RECIPIENT);
+  g_autofree char *spool = g_strdup_printf ("/var/spool/exim4/input/%s-H", id);
+  AdwMessageDialog *dialog;
+  GtkWidget *delete;
+
+  g_assert_nonnull (message_row);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (message_row)),
+                                   g_dgettext (GETTEXT_PACKAGE, "waiting for its first try")));
+  delete = find_button_labelled (message_row, g_dgettext (GETTEXT_PACKAGE, "_Delete"));
+  g_assert_nonnull (delete);
+  g_signal_emit_by_name (delete, "clicked");
+  spin ();
+  dialog = message_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_true (g_file_test (spool, G_FILE_TEST_EXISTS));
+  answer (dialog, "delete");
+  g_assert_true (messagerie_activity_page_is_busy (page));
+  wait_page (page);
+  g_assert_false (g_file_test (spool, G_FILE_TEST_EXISTS));
+  g_assert_null (find_row (GTK_WIDGET (page), ACTIVITY_RECIPIENT));
+}
+
 /* The page « Activité »: nothing is read before it is shown; shown, it
  * reads the status, the queue and the log through the helper (monitor …),
  * and says what it found in words. */
@@ -389,6 +513,8 @@ test_activity (Fixture       *f,
   GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
   const char *not_running = g_dgettext (GETTEXT_PACKAGE, "Not running: alerts wait in the queue until exim runs");
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_autofree char *queued_id = getuid () == 0 ? queue_message () : NULL;
 
   g_assert_nonnull (page);
   spin ();
@@ -406,6 +532,8 @@ test_activity (Fixture       *f,
 
   /* The demo root has no exim daemon and no log. */
   g_assert_true (label_shown (GTK_WIDGET (page), not_running));
+  if (queued_id != NULL)
+    activity_delete (f, page, queued_id);
   g_assert_true (label_shown (GTK_WIDGET (page),
                               g_dgettext (GETTEXT_PACKAGE, "No delivery in exim's log.")));
   /* The machine's queue: empty, or one row per message, each with its

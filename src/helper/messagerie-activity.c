@@ -97,6 +97,39 @@ read_log (int          log_dir_fd,
   return TRUE;
 }
 
+/* The newest @last deliveries of the main log and the rotated ones, oldest
+ * first, in @all: the newest file first, an older one only while fewer
+ * than @last were found, each one's deliveries put before the others. */
+static gboolean
+read_newest (int       log_dir_fd,
+             guint     last,
+             GQueue   *all,
+             GError  **error)
+{
+  for (guint i = 0; i <= MAX_ROTATED && all->length < last; i++)
+    {
+      g_autofree char *name = i == 0 ? g_strdup ("mainlog")
+                              : i == 1 ? g_strdup ("mainlog.1")
+                              : g_strdup_printf ("mainlog.%u.gz", i);
+      g_autoptr(GError) local_error = NULL;
+      GQueue older = G_QUEUE_INIT;
+
+      if (!read_log (log_dir_fd, name, last - all->length, &older, &local_error))
+        {
+          g_queue_clear_full (&older, (GDestroyNotify) messagerie_delivery_free);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          continue;
+        }
+      while (!g_queue_is_empty (&older))
+        g_queue_push_head (all, g_queue_pop_tail (&older));
+    }
+  return TRUE;
+}
+
 int
 messagerie_activity_deliveries (const char *root,
                                 guint       last)
@@ -119,25 +152,7 @@ messagerie_activity_deliveries (const char *root,
   if (log_dir_fd < 0)
     return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, error->message);
 
-  /* The newest file first; an older one only while fewer than @last were
-   * found: each one's deliveries go before those already found. */
-  for (guint i = 0; i <= MAX_ROTATED && all.length < last; i++)
-    {
-      g_autofree char *name = i == 0 ? g_strdup ("mainlog")
-                              : i == 1 ? g_strdup ("mainlog.1")
-                              : g_strdup_printf ("mainlog.%u.gz", i);
-      GQueue older = G_QUEUE_INIT;
-
-      if (!read_log (log_dir_fd, name, last - all.length, &older, &error))
-        {
-          g_queue_clear_full (&older, (GDestroyNotify) messagerie_delivery_free);
-          if (error != NULL)
-            break;
-          continue;
-        }
-      while (!g_queue_is_empty (&older))
-        g_queue_push_head (&all, g_queue_pop_tail (&older));
-    }
+  read_newest (log_dir_fd, last, &all, &error);
   close (log_dir_fd);
 
   if (error != NULL)
@@ -185,29 +200,39 @@ exim_argv (const char *root)
   return argv;
 }
 
-/* Runs exim4 with @args after the configuration; its output, or NULL with
- * the message of its failure. */
+/* Runs exim4 with @args after the configuration, whatever its status. */
+static gboolean
+exim_command (const char         *root,
+              const char *const  *args,
+              MessagerieCommand  *command,
+              GError            **error)
+{
+  g_autoptr(GPtrArray) argv = exim_argv (root);
+
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  return messagerie_command_run ((const char *const *) argv->pdata, NULL, command, error);
+}
+
+/* The same, its output, or NULL with the message of its failure. */
 static char *
 run_exim (const char  *root,
           const char  *const *args,
           char       **failure)
 {
-  g_autoptr(GPtrArray) argv = exim_argv (root);
   g_auto(MessagerieCommand) command = { 0 };
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  if (!messagerie_command_run ((const char *const *) argv->pdata, NULL, &command, &error))
+  if (!exim_command (root, args, &command, &error))
     {
       *failure = g_strdup (error->message);
       return NULL;
     }
   if (command.status != 0)
     {
-      *failure = messagerie_command_failure ((const char *const *) argv->pdata, &command);
+      *failure = command.err && *command.err ? g_strdup (command.err)
+                 : g_strdup_printf (_("exim4 %s failed with status %d."), args[0], command.status);
       return NULL;
     }
   return g_steal_pointer (&command.out);
@@ -512,14 +537,11 @@ messagerie_activity_queue_retry (const char         *root,
       /* A forced delivery (-M) ignores the retry times exim keeps for the
        * message and its hosts: a configuration just fixed is tried now. */
       const char *args[] = { "-v", "-M", g_ptr_array_index (wanted, i), NULL };
-      g_autoptr(GPtrArray) argv = exim_argv (root);
       g_auto(MessagerieCommand) command = { 0 };
       g_autoptr(GError) error = NULL;
 
-      for (guint a = 0; args[a]; a++)
-        g_ptr_array_add (argv, g_strdup (args[a]));
-      g_ptr_array_add (argv, NULL);
-      if (!messagerie_command_run ((const char *const *) argv->pdata, NULL, &command, &error))
+      /* A delivery that fails makes exim exit non-zero: its outcomes say it. */
+      if (!exim_command (root, args, &command, &error))
         return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, error->message);
       outcomes += emit_forced_outcomes (command.out);
       outcomes += emit_forced_outcomes (command.err);
@@ -672,19 +694,7 @@ messagerie_activity_status (const char *root)
   log_dir_fd = messagerie_dir_open (root_fd, "/" MAINLOG_DIR, FALSE, 0, NULL);
   if (log_dir_fd >= 0)
     {
-      for (guint i = 0; i <= MAX_ROTATED && deliveries.length < STATUS_SCAN; i++)
-        {
-          g_autofree char *name = i == 0 ? g_strdup ("mainlog")
-                                  : i == 1 ? g_strdup ("mainlog.1")
-                                  : g_strdup_printf ("mainlog.%u.gz", i);
-          GQueue older = G_QUEUE_INIT;
-
-          if (read_log (log_dir_fd, name, STATUS_SCAN - deliveries.length, &older, NULL))
-            while (!g_queue_is_empty (&older))
-              g_queue_push_head (&deliveries, g_queue_pop_tail (&older));
-          else
-            g_queue_clear_full (&older, (GDestroyNotify) messagerie_delivery_free);
-        }
+      read_newest (log_dir_fd, STATUS_SCAN, &deliveries, NULL);
       close (log_dir_fd);
     }
   close (root_fd);
