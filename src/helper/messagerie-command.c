@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 
 #include <glib/gi18n-lib.h>
@@ -19,7 +20,9 @@
 #include "messagerie-command.h"
 #include "messagerie-settings.h"
 
-#define COMMAND_OUTPUT_MAX (64 * 1024)
+/* exim4 -bp prints about 75 bytes a message: 16 MiB is a queue of some
+ * 200 000 messages. */
+#define COMMAND_OUTPUT_MAX (16 * 1024 * 1024)
 
 void
 messagerie_command_clear (MessagerieCommand *command)
@@ -118,13 +121,16 @@ open_capture (GError **error)
 static char *
 read_capture (int fd)
 {
-  g_autofree char *data = g_malloc (COMMAND_OUTPUT_MAX + 1);
+  struct stat st;
+  gsize size = fstat (fd, &st) == 0 && st.st_size >= 0
+               ? MIN ((gsize) st.st_size, COMMAND_OUTPUT_MAX) : 0;
+  g_autofree char *data = g_malloc (size + 1);
   gsize length = 0;
 
   if (lseek (fd, 0, SEEK_SET) == 0)
-    while (length < COMMAND_OUTPUT_MAX)
+    while (length < size)
       {
-        ssize_t n = read (fd, data + length, COMMAND_OUTPUT_MAX - length);
+        ssize_t n = read (fd, data + length, size - length);
 
         if (n < 0 && errno == EINTR)
           continue;

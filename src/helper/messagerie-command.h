@@ -13,7 +13,7 @@ typedef struct {
   /* The exit status, or -1 when the command was killed or timed out. */
   int       status;
   gboolean  timed_out;
-  /* What it printed (at most 64 KiB of each), valid UTF-8, stripped. */
+  /* What it printed (at most 16 MiB of each), valid UTF-8, stripped. */
   char     *out;
   char     *err;
 } MessagerieCommand;
