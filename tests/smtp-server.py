@@ -8,7 +8,7 @@ Debian 12's aiosmtpd 1.4.3 (python3-aiosmtpd), run with /usr/bin/python3
     /usr/bin/python3 tests/smtp-server.py --outdir DIR [--host 127.0.0.2]
         [--port PORT] [--mode plain|starttls|smtps] [--cert PEM --key PEM]
         [--user USER --password PASSWORD [--auth-mechanisms MECH,...]]
-        [--reject-recipient ADDRESS] [--reject-sender ADDRESS]
+        [--reject-recipient ADDRESS] [--reject-sender ADDRESS] [--defer-all]
 
 - plain: no TLS at all; starttls: STARTTLS offered; smtps: TLS from the
   first byte (implicit TLS). starttls and smtps need --cert and --key.
@@ -17,6 +17,8 @@ Debian 12's aiosmtpd 1.4.3 (python3-aiosmtpd), run with /usr/bin/python3
   Without them, no AUTH is offered (aiosmtpd would offer its built-in
   mechanisms and refuse every login).
   With --auth-mechanisms LOGIN, only AUTH LOGIN is offered.
+- With --defer-all, every RCPT TO is answered "451 4.3.0 <ADDRESS>: try
+  again later (test gateway)" (a gateway that defers: exim queues).
 - With --reject-sender ADDRESS, MAIL FROM that address is answered
   "553 5.7.1 <ADDRESS>: sender refused by the test gateway" (a gateway
   that takes only its own domain's senders: the connection test's sender
@@ -103,12 +105,14 @@ class TestSMTP(SMTP):
 
 
 class Handler:
-    def __init__(self, outdir, offer_auth=True, reject_recipient=None, reject_sender=None):
+    def __init__(self, outdir, offer_auth=True, reject_recipient=None, reject_sender=None,
+                 defer_all=False):
         self.outdir = outdir
         self.count = 0
         self.offer_auth = offer_auth
         self.reject_recipient = reject_recipient
         self.reject_sender = reject_sender
+        self.defer_all = defer_all
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # This form of the hook sets the name itself.
@@ -126,6 +130,9 @@ class Handler:
         return '250 OK'
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.defer_all:
+            log.info('deferring the recipient %s', address)
+            return f'451 4.3.0 <{address}>: try again later (test gateway)'
         if self.reject_recipient is not None and address.lower() == self.reject_recipient.lower():
             log.info('refusing the recipient %s', address)
             return f'550 5.1.1 <{address}>: recipient refused by the test gateway'
@@ -200,6 +207,8 @@ def parse_args():
                    help='name in the greeting and EHLO (avoids a DNS lookup)')
     p.add_argument('--auth-mechanisms', metavar='MECH,...',
                    help='offer only these AUTH mechanisms (default: PLAIN and LOGIN)')
+    p.add_argument('--defer-all', action='store_true',
+                   help='answer 451 to every RCPT TO')
     p.add_argument('--reject-sender', metavar='ADDRESS',
                    help='answer MAIL FROM this address with 553')
     p.add_argument('--reject-recipient', metavar='ADDRESS',
@@ -223,7 +232,8 @@ async def serve(args):
 
     handler = Handler(args.outdir, offer_auth=args.user is not None,
                       reject_recipient=args.reject_recipient,
-                      reject_sender=args.reject_sender)
+                      reject_sender=args.reject_sender,
+                      defer_all=args.defer_all)
     smtp_kwargs = {
         'hostname': args.hostname,
         'ident': 'messagerie test gateway',

@@ -53,7 +53,7 @@ ids=()
 # shellcheck source=tests/lib-exim-root.sh
 . "$srcdir/tests/lib-exim-root.sh"
 
-plan=16
+plan=18
 echo "1..$plan"
 
 missing=$(exim_root_missing)
@@ -200,6 +200,20 @@ check "queue: the message never tried is waiting" \
 check "queue: the frozen message is frozen" \
   bash -c "$(declare -f line_of); work='$work'; line_of '$frozen_id' | grep -qP '\tfrozen\t'"
 
+# A gateway that defers (451): the message waits with the gateway's reply.
+server_start gateway-451 "$server_script" --port 25 --mode plain --outdir "$work/received-451" --defer-all ||
+  bail "the deferring test gateway does not start"
+send deferred@example.org "activity 451"
+server_stop
+deferred_id=$(queued_id "activity 451")
+ids+=("$deferred_id")
+"$helper" --root "$root" queue >"$work/queue" 2>&1
+if line_of "$deferred_id" | grep -qP "\tdeferred\t[^\t]*\tdeferred@example.org\t.*451 4\.3\.0 <deferred@example.org>: try again later \(test gateway\)\$"; then
+  ok "queue: the message the gateway deferred with 451 is deferred, the gateway's reply its last error"
+else
+  not_ok "queue: the message the gateway deferred with 451, its reply as last error"; diag "$work/queue"
+fi
+
 # The gateway back: exim's retry time for it is not reached (the last try
 # failed a moment ago), queue-retry does not wait for it.
 server_start gateway2 "$server_script" --port 25 --mode plain --outdir "$work/received2" ||
@@ -228,6 +242,8 @@ if [ "$(result_code "$work/retry-all")" = ok ] &&
 else
   not_ok "queue-retry --all delivers what is left"; diag "$work/retry-all"
 fi
+check "queue-retry --all delivers the message the gateway had deferred, at once" \
+  grep -qP "^delivery\t[^\t]+\t$deferred_id\tdelivered\tdeferred@example.org\t$gateway\t250 " "$work/retry-all"
 server_stop
 
 [ "$failed" -eq 0 ]
