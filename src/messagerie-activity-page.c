@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "messagerie-activity-page.h"
+#include "messagerie-core.h"
 #include "messagerie-helper-client.h"
 
 struct _MessagerieActivityPage
@@ -57,19 +58,6 @@ static void run_verb (MessagerieActivityPage *self,
 /* ------------------------------------------------------------------ */
 /* Words for people */
 
-/* An ISO 8601 time, as the window writes dates. */
-static char *
-format_time (const char *iso8601)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (iso8601, NULL);
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  if (local == NULL)
-    return g_strdup (iso8601);
-  /* Translators: a date and a time, as strftime writes them. */
-  return g_date_time_format (local, _("%-d %B %Y at %H:%M"));
-}
-
 static char *
 format_age (const char *seconds_text)
 {
@@ -95,39 +83,6 @@ state_label (const char *state)
   if (g_str_equal (state, "deferred"))
     return _("deferred: exim will try again");
   return _("waiting for its first try");
-}
-
-/* Whether exim's reason says the gateway refused root's sender. */
-static gboolean
-refuses_sender (const char *reason)
-{
-  return strstr (reason, "after MAIL FROM") != NULL || strstr (reason, "sender") != NULL;
-}
-
-/* exim's reason, in a few words a person reads, with exim's own after. */
-static char *
-explain (const char *reason)
-{
-  const char *plain = NULL;
-
-  if (*reason == '\0')
-    return g_strdup ("");
-  if (strstr (reason, "Connection refused") != NULL)
-    plain = _("The gateway refuses the connection.");
-  else if (strstr (reason, "retry time not reached") != NULL)
-    plain = _("exim waits before trying the gateway again.");
-  else if (strstr (reason, "timed out") != NULL)
-    plain = _("The gateway does not answer.");
-  else if (strstr (reason, "TLS") != NULL)
-    plain = _("The secure connection (TLS) with the gateway failed.");
-  else if (strstr (reason, "535") != NULL || strstr (reason, "authentication") != NULL)
-    plain = _("The gateway refuses the login.");
-  else if (refuses_sender (reason))
-    plain = _("The gateway refuses the sending address.");
-  else if (strstr (reason, "after RCPT TO") != NULL)
-    plain = _("The gateway refuses the recipient.");
-
-  return plain ? g_strdup_printf ("%s (%s)", plain, reason) : g_strdup (reason);
 }
 
 static const char *
@@ -196,8 +151,8 @@ show_deliveries (MessagerieActivityPage *self)
 
       if (failures && g_str_equal (d[3], "delivered"))
         continue;
-      when = format_time (d[1]);
-      detail = explain (d[6]);
+      when = messagerie_format_time (d[1]);
+      detail = messagerie_delivery_explain (d[6]);
       /* Translators: when, the outcome, then the host and its reply. */
       subtitle = g_strdup_printf (_("%s — %s%s%s%s%s"), when, outcome_label (d[3]),
                                   *d[5] ? " — " : "", d[5], *detail ? " — " : "", detail);
@@ -365,14 +320,14 @@ on_queue_done (GObject      *source,
         continue;
       messages++;
       age = format_age (m[2]);
-      error = explain (m[7]);
+      error = messagerie_delivery_explain (m[7]);
       /* Translators: its state, how long it waits, then exim's last error. */
       subtitle = g_strdup_printf (_("%s — waiting for %s%s%s"), state_label (m[4]), age,
                                   *error ? " — " : "", error);
       recipients = g_strdelimit (g_strdup (m[6]), ",", ' ');
       row = add_row (self->queue_group, self->queue_rows, recipients, subtitle);
 
-      if (refuses_sender (m[7]))
+      if (messagerie_delivery_refuses_sender (m[7]))
         {
           button = gtk_button_new_with_mnemonic (_("Sending _address"));
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -416,7 +371,7 @@ on_status_done (GObject      *source,
         continue;
       if (g_str_equal (s[1], "exim"))
         {
-          g_autofree char *since = n > 3 && *s[3] ? format_time (s[3]) : NULL;
+          g_autofree char *since = n > 3 && *s[3] ? messagerie_format_time (s[3]) : NULL;
           g_autofree char *text = since ? g_strdup_printf (_("Running since %s"), since) : NULL;
 
           adw_action_row_set_subtitle (self->exim_row,
@@ -426,7 +381,7 @@ on_status_done (GObject      *source,
         }
       else if (g_str_equal (s[1], "applied") && *s[2])
         {
-          g_autofree char *when = format_time (s[2]);
+          g_autofree char *when = messagerie_format_time (s[2]);
 
           set_subtitle (self->applied_row, when);
         }
@@ -434,8 +389,8 @@ on_status_done (GObject      *source,
         {
           AdwActionRow *row = g_str_equal (s[1], "gateway-delivered") ? self->delivered_row
                                                                        : self->failed_row;
-          g_autofree char *when = *s[2] ? format_time (s[2]) : NULL;
-          g_autofree char *detail = explain (s[6]);
+          g_autofree char *when = *s[2] ? messagerie_format_time (s[2]) : NULL;
+          g_autofree char *detail = messagerie_delivery_explain (s[6]);
           g_autofree char *text = when ? g_strdup_printf ("%s — %s — %s", when, s[5], detail) : NULL;
 
           set_subtitle (row, text);

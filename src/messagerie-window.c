@@ -6,6 +6,7 @@
 
 #include "messagerie-activity-page.h"
 #include "messagerie-core.h"
+#include "messagerie-detect-dialog.h"
 #include "messagerie-helper-client.h"
 #include "messagerie-keyring.h"
 #include "messagerie-window.h"
@@ -1145,21 +1146,6 @@ on_restore_response (AdwMessageDialog *dialog,
                                on_restore_done, g_object_ref (self));
 }
 
-/* "2026-11-27T18:30:05+01:00" as people read a date. */
-static char *
-format_backup_date (const char *iso8601)
-{
-  g_autoptr(GDateTime) date = g_date_time_new_from_iso8601 (iso8601, NULL);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (date == NULL)
-    return g_strdup (iso8601);
-
-  local = g_date_time_to_local (date);
-  /* TRANSLATORS: a date for g_date_time_format (), as in "27 November 2026 at 18:30" */
-  return g_date_time_format (local, _("%-d %B %Y at %H:%M"));
-}
-
 static void
 on_backups_done (GObject      *source,
                  GAsyncResult *result,
@@ -1195,7 +1181,7 @@ on_backups_done (GObject      *source,
       return;
     }
 
-  date = format_backup_date (fields[1]);
+  date = messagerie_format_time (fields[1]);
   body = g_strdup_printf (_("The files changed on %s will be put back as they were before, "
                             "and the mail service reloaded. The current configuration is kept "
                             "as well, so this can be undone."), date);
@@ -1374,25 +1360,13 @@ messagerie_window_close_request (GtkWindow *window)
   return TRUE;
 }
 
-/* The words of a relay_tls value, as the TLS row shows it. */
-static const char *
-tls_choice_label (const char *tls)
-{
-  if (g_str_equal (tls, "port-465"))
-    return _("port 465");
-  if (g_str_equal (tls, "port-587"))
-    return _("port 587");
-  if (g_str_equal (tls, "port-25"))
-    return _("port 25");
-  return _("no");
-}
-
+/* « Utiliser … » sets the TLS row to the choice found. */
 static void
 on_detect_response (AdwMessageDialog *dialog,
                     const char       *response,
                     MessagerieWindow *self)
 {
-  const char *proposal = g_object_get_data (G_OBJECT (dialog), "proposal");
+  const char *proposal = messagerie_detect_dialog_get_proposal (dialog);
   Field *field = find_field (self, "relay_tls");
   const char *const *choices = key_choices ("relay_tls");
 
@@ -1411,7 +1385,6 @@ on_detect_done (GObject      *source,
   g_autoptr(MessagerieWindow) self = user_data;
   g_autoptr(GPtrArray) attempts = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) body = g_string_new (NULL);
   const char *proposal = NULL;
   GtkWidget *dialog;
 
@@ -1430,44 +1403,7 @@ on_detect_done (GObject      *source,
       return;
     }
 
-  for (guint i = 0; i < attempts->len; i++)
-    {
-      MessagerieDetectAttempt *a = g_ptr_array_index (attempts, i);
-      MessagerieProbeResult *r = a->result;
-
-      if (body->len > 0)
-        g_string_append (body, "\n\n");
-      /* Translators: a TLS choice, then whether it works and why. */
-      g_string_append_printf (body, _("%s: %s"), tls_choice_label (a->tls),
-                              messagerie_detect_reached (r) ? _("works") : _("does not work"));
-      if (r->tls_version != NULL)
-        g_string_append_printf (body, " — %s", r->tls_version);
-      if (r->certificate_name != NULL)
-        /* Translators: the names a certificate is for. */
-        g_string_append_printf (body, _(", certificate for %s"), r->certificate_name);
-      if (r->auth_offered != NULL)
-        /* Translators: login methods, "PLAIN LOGIN". */
-        g_string_append_printf (body, _(", login methods %s"), r->auth_offered);
-      if (!messagerie_detect_reached (r))
-        g_string_append_printf (body, "\n%s", r->message);
-    }
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self),
-                                   proposal ? _("A TLS choice reaches the gateway")
-                                            : _("No TLS choice reaches the gateway"),
-                                   body->str);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  if (proposal != NULL)
-    {
-      g_autofree char *label = g_strdup_printf (_("_Use “%s”"), tls_choice_label (proposal));
-
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "use", label);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use",
-                                                  ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
-      g_object_set_data (G_OBJECT (dialog), "proposal", (gpointer) proposal);
-    }
+  dialog = messagerie_detect_dialog_new (GTK_WINDOW (self), attempts, proposal);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_detect_response), self, 0);
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -10,11 +10,14 @@
 # is removed), even when they fail or are interrupted.
 #
 #   system_save PATH...      saves PATHs (files or folders, existing or not)
-#                            under $work; non-zero when it could not
+#                            under $work, and what they hold; non-zero when
+#                            it could not
 #   system_restore           puts them back (once; later calls do nothing)
 #                            and has a running exim reload its configuration
 #   system_fingerprint       what the saved paths hold now, one line per
 #                            entry (type, mode, owner, size, time, checksum)
+#   system_restored_case     one TAP case: system_restore, then the saved
+#                            paths hold exactly what they held when saved
 #   missing_top PATH         the top-most ancestor of PATH that does not
 #                            exist (PATH itself when its parent exists; empty
 #                            when PATH exists)
@@ -77,7 +80,18 @@ system_save () {
     tar -tf "$work/saved.tar" | sed -e 's|/$||' -e 's|^|/|' >"$work/saved.entries" || return 1
   fi
   system_snapshot_taken=1
+  system_fingerprint >"$work/system.before"
   echo "# saved: $(tr '\n' ' ' <"$work/saved.list")" >&2
+}
+
+system_restored_case () {
+  if system_restore && system_fingerprint >"$work/system.after" &&
+     cmp -s "$work/system.before" "$work/system.after"; then
+    ok "the real files are restored exactly (contents, modes, owners, times)"
+  else
+    not_ok "the real files are restored exactly"
+    diff "$work/system.before" "$work/system.after" | head -n 40 | diag
+  fi
 }
 
 # Puts the saved files back in place rather than removing the folders

@@ -111,10 +111,50 @@ test_case (gconstpointer data)
   g_assert_cmpuint (strlen (delivery->time), ==, strlen ("2026-12-03T11:21:39+00:00"));
 }
 
+/* exim's reasons in words: the sentence first, exim's own after; unknown
+ * reasons as they are. */
+static void
+test_explain (void)
+{
+  static const struct {
+    const char *reason;
+    const char *sentence;   /* NULL: the reason alone */
+    gboolean    sender;
+  } reasons[] = {
+    { "Connection refused", "The gateway refuses the connection.", FALSE },
+    { "retry time not reached for any host for 'example.org'",
+      "exim waits before trying the gateway again.", FALSE },
+    { "SMTP error from remote mail server after MAIL FROM:<a@b.fr>: 553 5.7.1 sender refused",
+      "The gateway refuses the sending address.", TRUE },
+    { "SMTP error from remote mail server after RCPT TO:<a@b.fr>: 550 5.1.1 no such user",
+      "The gateway refuses the recipient.", FALSE },
+    { "a TLS session is required, but the server did not offer TLS support",
+      "The secure connection (TLS) with the gateway failed.", FALSE },
+    { "Unrouteable address", NULL, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    {
+      g_autofree char *text = messagerie_delivery_explain (reasons[i].reason);
+      g_autofree char *expected = reasons[i].sentence
+                                  ? g_strdup_printf ("%s (%s)", reasons[i].sentence, reasons[i].reason)
+                                  : g_strdup (reasons[i].reason);
+
+      g_assert_cmpstr (text, ==, expected);
+      g_assert_cmpint (messagerie_delivery_refuses_sender (reasons[i].reason), ==, reasons[i].sender);
+    }
+  {
+    g_autofree char *empty = messagerie_delivery_explain ("");
+
+    g_assert_cmpstr (empty, ==, "");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/mainlog/explain", test_explain);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add_data_func (cases[i].path, &cases[i], test_case);
   return g_test_run ();

@@ -69,7 +69,6 @@ if [ -n "$missing" ]; then
 fi
 
 system_save "${system_apply_paths[@]}" "/var/mail/$local_user" || bail "could not save the real files: nothing applied"
-system_fingerprint >"$work/before"
 
 if ! id "$local_user" >/dev/null 2>&1; then
   mkdir -p "$work/home"
@@ -160,7 +159,7 @@ if (cd "$work" && apt-get download exim4-daemon-light >"$work/download.log" 2>&1
     <"$work/settings" >"$work/apply.out" 2>"$work/apply.err" || rc=$?
   if [ "$rc" -eq 1 ] && [ "$(result_code "$work/apply.out")" = invalid ] &&
      grep -qP '^error\tantispam\tE13\t.*exim4-daemon-heavy' "$work/apply.out" &&
-     system_fingerprint | cmp -s - "$work/before"; then
+     system_fingerprint | cmp -s - "$work/system.before"; then
     ok "exim4-daemon-light: apply refuses the anti-spam (E13, naming exim4-daemon-heavy), nothing changed"
   else
     not_ok "exim4-daemon-light: apply refuses the anti-spam (E13), nothing changed (exit $rc)"
@@ -262,11 +261,6 @@ check "the test user $local_user is removed" test -z "$user_created"
 stop_pid "$spamd_pid"
 check "spamd is stopped" test -z "$(running "$spamd_pid" && echo running)"
 spamd_pid=
-if system_restore && system_fingerprint >"$work/after" && cmp -s "$work/before" "$work/after"; then
-  ok "the real files are restored exactly (contents, modes, owners, times)"
-else
-  not_ok "the real files are restored exactly"
-  diff "$work/before" "$work/after" | head -n 40 | diag
-fi
+system_restored_case
 
 [ "$failed" -eq 0 ]

@@ -534,6 +534,8 @@ test_activity (Fixture       *f,
   g_assert_true (label_shown (GTK_WIDGET (page), not_running));
   if (queued_id != NULL)
     activity_delete (f, page, queued_id);
+  else
+    g_test_message ("not root: no message queued, the deletion is not tried");
   g_assert_true (label_shown (GTK_WIDGET (page),
                               g_dgettext (GETTEXT_PACKAGE, "No delivery in exim's log.")));
   /* The machine's queue: empty, or one row per message, each with its

@@ -16,3 +16,17 @@ messagerie_core_init_i18n (void)
       g_once_init_leave (&once, 1);
     }
 }
+
+char *
+messagerie_format_time (const char *iso8601)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_iso8601 (iso8601, NULL);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (date == NULL)
+    return g_strdup (iso8601);
+
+  local = g_date_time_to_local (date);
+  /* TRANSLATORS: a date for g_date_time_format (), as in "27 November 2026 at 18:30" */
+  return g_date_time_format (local, _("%-d %B %Y at %H:%M"));
+}

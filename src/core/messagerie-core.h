@@ -12,6 +12,9 @@
 G_BEGIN_DECLS
 
 /* Binds the gettext domain once; every entry point calls it. */
-void messagerie_core_init_i18n (void);
+void  messagerie_core_init_i18n (void);
+/* An ISO 8601 time (a backup's, a log's) in local time, for people:
+ * "27 novembre 2026 à 18 h 30"; @iso8601 itself when it is none. */
+char *messagerie_format_time    (const char *iso8601);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "messagerie-mainlog.h"
 
 void
@@ -285,4 +287,39 @@ messagerie_delivery_parse (const char *line)
     delivery->detail = g_steal_pointer (&reason);
 
   return g_steal_pointer (&delivery);
+}
+
+gboolean
+messagerie_delivery_refuses_sender (const char *reason)
+{
+  g_return_val_if_fail (reason != NULL, FALSE);
+
+  return strstr (reason, "after MAIL FROM") != NULL || strstr (reason, "sender") != NULL;
+}
+
+char *
+messagerie_delivery_explain (const char *reason)
+{
+  const char *plain = NULL;
+
+  g_return_val_if_fail (reason != NULL, NULL);
+
+  if (*reason == '\0')
+    return g_strdup ("");
+  if (strstr (reason, "Connection refused") != NULL)
+    plain = _("The gateway refuses the connection.");
+  else if (strstr (reason, "retry time not reached") != NULL)
+    plain = _("exim waits before trying the gateway again.");
+  else if (strstr (reason, "timed out") != NULL)
+    plain = _("The gateway does not answer.");
+  else if (strstr (reason, "TLS") != NULL)
+    plain = _("The secure connection (TLS) with the gateway failed.");
+  else if (strstr (reason, "535") != NULL || strstr (reason, "authentication") != NULL)
+    plain = _("The gateway refuses the login.");
+  else if (messagerie_delivery_refuses_sender (reason))
+    plain = _("The gateway refuses the sending address.");
+  else if (strstr (reason, "after RCPT TO") != NULL)
+    plain = _("The gateway refuses the recipient.");
+
+  return plain ? g_strdup_printf ("%s (%s)", plain, reason) : g_strdup (reason);
 }

@@ -29,6 +29,12 @@ MessagerieDelivery *messagerie_delivery_parse              (const char *line);
 void                messagerie_delivery_free               (MessagerieDelivery *delivery);
 const char         *messagerie_delivery_outcome_to_string  (MessagerieDeliveryOutcome outcome);
 
+/* Whether exim's @reason says the gateway refused root's sender. */
+gboolean            messagerie_delivery_refuses_sender     (const char *reason);
+/* exim's @reason, in a sentence a person reads first, then exim's own
+ * words in parentheses; @reason alone when it is none exim is known for. */
+char               *messagerie_delivery_explain            (const char *reason);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieDelivery, messagerie_delivery_free)
 
 G_END_DECLS
