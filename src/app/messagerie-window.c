@@ -114,12 +114,29 @@ test_mail_activated (GSimpleAction *action,
 }
 
 static void
+set_view (MessagerieWindow *self,
+          MessagerieView    view)
+{
+  self->view = view;
+  if (self->editor != NULL)
+    on_refreshed (self);
+}
+
+/* The mode as GSettings keeps it (the schema's enum has the values of
+ * MessagerieView). */
+static void
+on_mode_setting (MessagerieWindow *self)
+{
+  set_view (self, (MessagerieView) g_settings_get_enum (self->state, "mode"));
+}
+
+/* Without the schema: the mode, forgotten at the end. */
+static void
 mode_change_state (GSimpleAction *action,
                    GVariant      *state,
                    gpointer       user_data)
 {
   static const char *const names[] = { "basic", "normal", "expert" };
-  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
   const char *name = g_variant_get_string (state, NULL);
   guint i;
 
@@ -128,12 +145,8 @@ mode_change_state (GSimpleAction *action,
   if (i == G_N_ELEMENTS (names))
     return;
 
-  self->view = (MessagerieView) i;
   g_simple_action_set_state (action, state);
-  if (self->state != NULL)
-    g_settings_set_string (self->state, "mode", name);
-  if (self->editor != NULL)
-    on_refreshed (self);
+  set_view (MESSAGERIE_WINDOW (user_data), (MessagerieView) i);
 }
 
 static const GActionEntry win_actions[] = {
@@ -143,6 +156,9 @@ static const GActionEntry win_actions[] = {
   { "probe", probe_activated, NULL, NULL, NULL, { 0 } },
   { "detect", detect_activated, NULL, NULL, NULL, { 0 } },
   { "test-mail", test_mail_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static const GActionEntry mode_action[] = {
   { "mode", NULL, "s", "'normal'", mode_change_state, { 0 } },
 };
 
@@ -299,6 +315,9 @@ messagerie_window_dispose (GObject *object)
   g_clear_object (&self->keeper);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_clear_object (&self->editor);
+  /* The setting's action outlives the window's actions otherwise, and a
+   * change of the mode elsewhere would reach them. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "mode");
   g_clear_object (&self->state);
 
   G_OBJECT_CLASS (messagerie_window_parent_class)->dispose (object);
@@ -342,19 +361,24 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
 }
 
 /* The mode and the window's size are remembered when the schema is
- * installed (or found through GSETTINGS_SCHEMA_DIR); without it the window
- * works the same and forgets them. */
+ * installed (or found through GSETTINGS_SCHEMA_DIR): the action "mode" is
+ * then the setting's own. Without it the window works the same and forgets
+ * them. */
 static void
 load_window_state (MessagerieWindow *self)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autofree char *mode = NULL;
+  g_autoptr(GAction) mode = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, "fr.eole.Messagerie", TRUE);
   if (schema == NULL)
-    return;
+    {
+      g_action_map_add_action_entries (G_ACTION_MAP (self), mode_action,
+                                       G_N_ELEMENTS (mode_action), self);
+      return;
+    }
 
   self->state = g_settings_new_full (schema, NULL, NULL);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -363,9 +387,11 @@ load_window_state (MessagerieWindow *self)
   if (g_settings_get_boolean (self->state, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  mode = g_settings_get_string (self->state, "mode");
-  g_action_group_change_action_state (G_ACTION_GROUP (self), "mode",
-                                      g_variant_new_string (mode));
+  mode = g_settings_create_action (self->state, "mode");
+  g_action_map_add_action (G_ACTION_MAP (self), mode);
+  g_signal_connect_object (self->state, "changed::mode", G_CALLBACK (on_mode_setting), self,
+                           G_CONNECT_SWAPPED);
+  self->view = (MessagerieView) g_settings_get_enum (self->state, "mode");
 }
 
 static void
