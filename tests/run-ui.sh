@@ -27,6 +27,7 @@ if ! command -v Xvfb >/dev/null || ! command -v dbus-run-session >/dev/null; the
 fi
 
 xvfb_pid=
+# shellcheck disable=SC2317  # called by remove_work (tests/lib-tap.sh)
 at_exit () { stop_pid "$xvfb_pid"; }
 make_work messagerie-ui
 mkdir -m 700 "$work/home" "$work/run"
