@@ -309,6 +309,18 @@ messagerie_editor_revert (MessagerieEditor *self)
   set_working_copy (self, messagerie_settings_copy (self->on_disk));
 }
 
+/* The working copy replaced by @settings (taken): what a revert discarded,
+ * brought back. */
+void
+messagerie_editor_set_working_copy (MessagerieEditor   *self,
+                                    MessagerieSettings *settings)
+{
+  g_return_if_fail (MESSAGERIE_IS_EDITOR (self));
+  g_return_if_fail (MESSAGERIE_IS_SETTINGS (settings));
+
+  set_working_copy (self, settings);
+}
+
 /* The working copy went to the server: it is what is on disk now. The
  * password sent is forgotten (the keyring remembers it). */
 void

@@ -17,6 +17,8 @@ MessagerieSettings *messagerie_editor_get_on_disk         (MessagerieEditor   *s
 void                messagerie_editor_set_on_disk         (MessagerieEditor   *self,
                                                            MessagerieSettings *on_disk);
 void                messagerie_editor_revert              (MessagerieEditor   *self);
+void                messagerie_editor_set_working_copy    (MessagerieEditor   *self,
+                                                           MessagerieSettings *settings);
 void                messagerie_editor_applied             (MessagerieEditor   *self);
 
 void                messagerie_editor_add_field_key       (MessagerieEditor   *self,

@@ -31,6 +31,7 @@ struct _MessagerieField
   GtkWidget        *control;      /* the switch of a switch row, else the row */
   GtkWidget        *caption;      /* the row beneath, with the message */
   GtkLabel         *message;
+  GtkEventController *focus;      /* an entry's, that says when it is left */
   /* A neutral note shown in the caption when no finding stands. */
   char             *note;
   /* The mode last shown. */
@@ -243,6 +244,7 @@ connect_row (MessagerieField *self)
       focus = gtk_event_controller_focus_new ();
       g_signal_connect (focus, "leave", G_CALLBACK (on_entry_leave), self);
       gtk_widget_add_controller (self->row, focus);
+      self->focus = focus;
       break;
 
     default:
@@ -258,6 +260,18 @@ messagerie_field_dispose (GObject *object)
   if (self->editor != NULL)
     g_signal_handlers_disconnect_by_data (self->editor, self);
   self->editor = NULL;
+  /* The row may outlive its field for a while (a focus leaving it as the
+   * window goes): it no longer reaches it. */
+  if (self->row != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->row, self);
+      if (self->focus != NULL)
+        gtk_widget_remove_controller (self->row, self->focus);
+    }
+  if (self->control != NULL && self->control != self->row)
+    g_signal_handlers_disconnect_by_data (self->control, self);
+  self->focus = NULL;
+  self->row = self->control = NULL;
 
   G_OBJECT_CLASS (messagerie_field_parent_class)->dispose (object);
 }

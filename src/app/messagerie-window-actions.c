@@ -169,6 +169,7 @@ on_apply_done (GObject      *source,
       messagerie_window_show_toast (self, g_str_equal (report->result, "unchanged")
                                           ? _("The server already had this configuration.")
                                           : _("The configuration has been applied."));
+      messagerie_window_applied (self);
       if (self->close_after_apply)
         gtk_window_close (GTK_WINDOW (self));
       return;
@@ -195,6 +196,7 @@ messagerie_window_apply (MessagerieWindow *self)
   if (messagerie_editor_error_shown (self->editor))
     {
       messagerie_window_show_toast (self, _("Correct the fields marked in red first."));
+      messagerie_window_show_first_error (self);
       return;
     }
 

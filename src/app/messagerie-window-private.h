@@ -29,6 +29,8 @@ struct _MessagerieWindow
   MessagerieActivityPage *activity_page;
   GtkRevealer            *progress_revealer;
   GtkLabel               *progress_label;
+  GtkRevealer            *applied_revealer;
+  GtkLabel               *applied_label;
 
   /* Owned */
   MessagerieEditor         *editor;
@@ -41,6 +43,10 @@ struct _MessagerieWindow
   GCancellable             *helper_run;
   GSettings                *state;      /* NULL without the installed schema */
   MessagerieView            view;
+  /* What the last "Discard Changes" discarded, while its toast offers to
+   * bring it back. */
+  MessagerieSettings       *discarded;
+  AdwToast                 *discarded_toast;
 
   /* The question asked when closing with unapplied changes, while shown. */
   GtkWidget                *close_dialog;
@@ -52,6 +58,8 @@ struct _MessagerieWindow
 
 MessagerieField    *messagerie_window_find_field    (MessagerieWindow *self,
                                                      const char       *key);
+void                messagerie_window_show_first_error (MessagerieWindow *self);
+void                messagerie_window_applied       (MessagerieWindow *self);
 MessagerieSettings *messagerie_window_read_settings (MessagerieWindow  *self,
                                                      GError           **error);
 

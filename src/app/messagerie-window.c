@@ -37,12 +37,48 @@ update_actions (MessagerieWindow *self)
 
   set_action_enabled (self, "apply", messagerie_editor_get_can_apply (self->editor));
   set_action_enabled (self, "revert", changed && !busy);
+  set_action_enabled (self, "undo-revert", self->discarded != NULL && !busy);
   set_action_enabled (self, "restore", !busy);
   set_action_enabled (self, "probe", relay);
   set_action_enabled (self, "detect",
                       relay && !messagerie_relay_page_get_detecting (self->relay_page));
   /* The test message goes through what is applied, not through the form. */
   set_action_enabled (self, "test-mail", !changed && !busy);
+}
+
+/* The field of the first error shown, in the order of the pages; NULL for
+ * none. */
+static MessagerieField *
+first_error (MessagerieWindow *self,
+             GtkWidget        *page)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      MessagerieField *field = g_ptr_array_index (self->fields, i);
+      const MessagerieFinding *finding =
+        messagerie_editor_get_finding (self->editor, messagerie_field_get_key (field));
+
+      if (finding != NULL && finding->severity == MESSAGERIE_SEVERITY_ERROR
+          && (page == NULL || gtk_widget_is_ancestor (messagerie_field_get_row (field), page)))
+        return field;
+    }
+
+  return NULL;
+}
+
+/* A page holding an error says so on the view switcher: a greyed Apply is
+ * never a riddle. */
+static void
+update_attention (MessagerieWindow *self)
+{
+  GtkWidget *pages[] = {
+    GTK_WIDGET (self->services_page), GTK_WIDGET (self->sending_page),
+    GTK_WIDGET (self->relay_page),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    adw_view_stack_page_set_needs_attention (adw_view_stack_get_page (self->stack, pages[i]),
+                                             first_error (self, pages[i]) != NULL);
 }
 
 /* The findings again: every field, the pages that depend on the values. */
@@ -62,6 +98,7 @@ on_refreshed (MessagerieWindow *self)
   for (guint i = 0; i < self->fields->len; i++)
     messagerie_field_update (g_ptr_array_index (self->fields, i), self->view);
   messagerie_sending_page_update (self->sending_page, settings);
+  update_attention (self);
   update_actions (self);
 }
 
@@ -74,11 +111,84 @@ apply_activated (GSimpleAction *action,
 }
 
 static void
+forget_discarded (MessagerieWindow *self)
+{
+  g_clear_object (&self->discarded);
+  if (self->discarded_toast != NULL)
+    adw_toast_dismiss (self->discarded_toast);
+  g_clear_object (&self->discarded_toast);
+}
+
+static void
+on_discarded_toast_dismissed (AdwToast         *toast,
+                              MessagerieWindow *self)
+{
+  if (toast != self->discarded_toast)
+    return;
+  g_clear_object (&self->discarded_toast);
+  g_clear_object (&self->discarded);
+}
+
+/* Every change not applied is discarded at once, on every page; the toast
+ * brings them back. */
+static void
 revert_activated (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  messagerie_editor_revert (MESSAGERIE_WINDOW (user_data)->editor);
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+  AdwToast *toast;
+
+  forget_discarded (self);
+  self->discarded = messagerie_settings_copy (messagerie_editor_get_settings (self->editor));
+  messagerie_editor_revert (self->editor);
+
+  toast = adw_toast_new (_("Changes discarded"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-revert");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_discarded_toast_dismissed), self, 0);
+  self->discarded_toast = g_object_ref (toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  update_actions (self);
+}
+
+static void
+undo_revert_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+  MessagerieSettings *discarded = g_steal_pointer (&self->discarded);
+
+  if (discarded == NULL)
+    return;
+  g_clear_object (&self->discarded_toast);
+  messagerie_editor_set_working_copy (self->editor, discarded);
+}
+
+/* Alt+N: the Nth page shown. */
+static void
+page_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (user_data);
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->stack);
+  int wanted = g_variant_get_int32 (parameter);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+  int shown = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      if (adw_view_stack_page_get_visible (page) && ++shown == wanted)
+        {
+          adw_view_stack_set_visible_child (self->stack, adw_view_stack_page_get_child (page));
+          return;
+        }
+    }
 }
 
 static void
@@ -156,6 +266,8 @@ static const GActionEntry win_actions[] = {
   { "probe", probe_activated, NULL, NULL, NULL, { 0 } },
   { "detect", detect_activated, NULL, NULL, NULL, { 0 } },
   { "test-mail", test_mail_activated, NULL, NULL, NULL, { 0 } },
+  { "undo-revert", undo_revert_activated, NULL, NULL, NULL, { 0 } },
+  { "page", page_activated, "i", NULL, NULL, { 0 } },
 };
 
 static const GActionEntry mode_action[] = {
@@ -281,6 +393,18 @@ on_visible_page (MessagerieWindow *self)
     messagerie_activity_page_refresh (self->activity_page);
 }
 
+/* @field's page shown, its row focused. */
+static void
+show_field (MessagerieWindow *self,
+            MessagerieField  *field)
+{
+  GtkWidget *row = messagerie_field_get_row (field);
+  GtkWidget *page = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_PAGE);
+
+  adw_view_stack_set_visible_child (self->stack, page);
+  gtk_widget_grab_focus (row);
+}
+
 /* The activity names a setting at fault: its page, its row focused. */
 static void
 on_show_key (MessagerieWindow *self,
@@ -288,11 +412,8 @@ on_show_key (MessagerieWindow *self,
 {
   MessagerieField *field = messagerie_window_find_field (self, key);
 
-  if (field == NULL)
-    return;
-  adw_view_stack_set_visible_child_name (self->stack,
-                                         g_str_has_prefix (key, "relay_") ? "relay" : "sending");
-  gtk_widget_grab_focus (messagerie_field_get_row (field));
+  if (field != NULL)
+    show_field (self, field);
 }
 
 static void
@@ -313,6 +434,7 @@ messagerie_window_dispose (GObject *object)
   if (self->keeper != NULL)
     g_object_run_dispose (G_OBJECT (self->keeper));
   g_clear_object (&self->keeper);
+  forget_discarded (self);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_clear_object (&self->editor);
   /* The setting's action outlives the window's actions otherwise, and a
@@ -358,6 +480,8 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, activity_page);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, applied_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, applied_label);
 }
 
 /* The mode and the window's size are remembered when the schema is
@@ -467,6 +591,32 @@ messagerie_window_new (MessagerieApplication *application,
   on_refreshed (self);
 
   return self;
+}
+
+/* Trying to apply with errors: the first one shown, on its page. */
+void
+messagerie_window_show_first_error (MessagerieWindow *self)
+{
+  MessagerieField *field = first_error (self, NULL);
+
+  if (field != NULL)
+    show_field (self, field);
+}
+
+/* A lasting line says when the configuration was applied. */
+void
+messagerie_window_applied (MessagerieWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format_iso8601 (now);
+  g_autofree char *when = messagerie_format_time (stamp);
+  g_autofree char *text = NULL;
+
+  /* TRANSLATORS: %s is a date and time, as "3 December 2026 at 13:30". */
+  text = g_strdup_printf (_("Configuration applied on %s."), when);
+  gtk_label_set_text (self->applied_label, text);
+  gtk_revealer_set_reveal_child (self->applied_revealer, TRUE);
+  forget_discarded (self);
 }
 
 void
