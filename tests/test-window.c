@@ -15,6 +15,7 @@
 #include "messagerie-core.h"
 #include "messagerie-keyring.h"
 #include "messagerie-activity-page.h"
+#include "messagerie-review-dialog.h"
 #include "messagerie-window.h"
 #include "test-util.h"
 
@@ -235,7 +236,7 @@ find_button (GtkWidget  *widget,
 static GtkWidget *
 apply_button (Fixture *f)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (f->window), "win.apply");
+  GtkWidget *button = find_button (GTK_WIDGET (f->window), "win.review");
 
   g_assert_nonnull (button);
   return button;
@@ -667,6 +668,74 @@ test_apply_lands (Fixture       *f,
   /* Applied: nothing left to apply. */
   g_assert_false (action_enabled (f, "apply"));
   g_assert_false (action_enabled (f, "revert"));
+}
+
+/* A row of @list whose title and subtitle contain @title and @subtitle. */
+static gboolean
+list_has_row (GtkWidget  *widget,
+              const char *title,
+              const char *subtitle)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    {
+      const char *t = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+      const char *s = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+
+      if (t && strstr (t, title) && (subtitle == NULL || (s && strstr (s, subtitle))))
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (list_has_row (child, title, subtitle))
+      return TRUE;
+  return FALSE;
+}
+
+/* Apply shows first what changes: the setting with its old and new value,
+ * the files the helper would rewrite; then applies. */
+static void
+test_review (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(MessagerieSettings) saved = messagerie_settings_new ();
+  g_autoptr(GError) error = NULL;
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row (f, "root_sender_name")));
+  AdwMessageDialog *dialog;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  if (!helper_available ())
+    return;
+
+  /* Once applied, the demo's files are in Messagerie's form. */
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+
+  set_text (f, "root_sender_name", "Serveur du collège");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.review", NULL);
+  spin ();
+  dialog = message_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_true (MESSAGERIE_IS_REVIEW_DIALOG (dialog));
+  while (messagerie_review_dialog_is_busy (MESSAGERIE_REVIEW_DIALOG (dialog)))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (list_has_row (GTK_WIDGET (dialog), title, "Serveur Scribe"));
+  g_assert_true (list_has_row (GTK_WIDGET (dialog), title, "Serveur du collège"));
+  g_assert_true (list_has_row (GTK_WIDGET (dialog), "/etc/messagerie/messagerie.conf", NULL));
+  /* What does not change is not listed. */
+  g_assert_false (list_has_row (GTK_WIDGET (dialog), "/etc/mailname", NULL));
+  g_assert_false (list_has_row (GTK_WIDGET (dialog), "/etc/exim4/passwd.client", NULL));
+  g_assert_false (list_has_row (GTK_WIDGET (dialog),
+                                adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row (f, "mail_domain"))),
+                                NULL));
+
+  adw_message_dialog_response (dialog, "apply");
+  wait_idle (f);
+  g_assert_true (messagerie_settings_load_file (saved, f->conf, &error));
+  g_assert_cmpstr (messagerie_settings_get (saved, "root_sender_name"), ==, "Serveur du collège");
 }
 
 static void
@@ -1949,6 +2018,7 @@ main (int   argc,
   ADD ("activity", test_activity);
   ADD ("error-and-apply", test_error_and_apply);
   ADD ("apply-lands", test_apply_lands);
+  ADD ("review", test_review);
   ADD ("apply-error-on-row", test_apply_error_on_row);
   ADD ("restore", test_restore);
   ADD ("relay-switch", test_relay_switch);

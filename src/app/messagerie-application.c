@@ -125,7 +125,7 @@ messagerie_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.apply", apply_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.review", apply_accels);
   for (guint i = 0; i < G_N_ELEMENTS (page_accels); i++)
     {
       g_autofree char *action = g_strdup_printf ("win.page(%u)", i + 1);

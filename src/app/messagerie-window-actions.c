@@ -13,6 +13,7 @@
 
 #include "messagerie-dialogs.h"
 #include "messagerie-helper-client.h"
+#include "messagerie-review-dialog.h"
 #include "messagerie-window-private.h"
 
 static void
@@ -180,29 +181,75 @@ on_apply_done (GObject      *source,
   report_failure (self, report, status, _("The changes were not applied"));
 }
 
-/* Sends the working copy to the helper, and the password only when one
- * was typed. Trying to apply shows the errors still held back on untouched
- * fields, and goes no further while one stands. */
-void
-messagerie_window_apply (MessagerieWindow *self)
+/* Trying to apply shows the errors still held back on untouched fields,
+ * and goes no further while one stands: the first is shown. */
+static gboolean
+ready_to_apply (MessagerieWindow *self)
 {
-  g_autoptr(GBytes) input = NULL;
-  MessagerieSettings *settings = messagerie_editor_get_settings (self->editor);
-
   if (self->helper_run != NULL)
-    return;
+    return FALSE;
 
   messagerie_editor_touch_all (self->editor);
   if (messagerie_editor_error_shown (self->editor))
     {
       messagerie_window_show_toast (self, _("Correct the fields marked in red first."));
       messagerie_window_show_first_error (self);
-      return;
+      return FALSE;
     }
+
+  return TRUE;
+}
+
+/* Sends the working copy to the helper, and the password only when one
+ * was typed. */
+void
+messagerie_window_apply (MessagerieWindow *self)
+{
+  g_autoptr(GBytes) input = NULL;
+  MessagerieSettings *settings = messagerie_editor_get_settings (self->editor);
+
+  if (!ready_to_apply (self))
+    return;
 
   messagerie_settings_normalize (settings);
   input = messagerie_settings_to_input (settings);
   run_helper (self, TRUE, "apply", NULL, input, _("Applying the changes…"), on_apply_done);
+}
+
+static void
+on_review_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    MessagerieWindow *self)
+{
+  if (g_str_equal (response, "apply"))
+    messagerie_window_apply (self);
+}
+
+/* Before anything is applied: what changes, settings and files. */
+void
+messagerie_window_review (MessagerieWindow *self)
+{
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(MessagerieSettings) form = NULL;
+  GtkWidget *dialog;
+
+  if (!ready_to_apply (self))
+    return;
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      MessagerieField *field = g_ptr_array_index (self->fields, i);
+
+      g_hash_table_insert (rows, (gpointer) messagerie_field_get_key (field),
+                           messagerie_field_get_row (field));
+    }
+
+  form = messagerie_settings_copy (messagerie_editor_get_settings (self->editor));
+  messagerie_settings_normalize (form);
+  dialog = messagerie_review_dialog_new (GTK_WINDOW (self), self->root,
+                                         messagerie_editor_get_on_disk (self->editor), form, rows);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_review_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

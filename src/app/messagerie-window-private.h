@@ -64,6 +64,7 @@ MessagerieSettings *messagerie_window_read_settings (MessagerieWindow  *self,
                                                      GError           **error);
 
 void                messagerie_window_apply         (MessagerieWindow *self);
+void                messagerie_window_review        (MessagerieWindow *self);
 void                messagerie_window_test_mail     (MessagerieWindow *self);
 void                messagerie_window_restore       (MessagerieWindow *self);
 

@@ -36,6 +36,7 @@ update_actions (MessagerieWindow *self)
   gboolean busy = messagerie_editor_get_busy (self->editor);
 
   set_action_enabled (self, "apply", messagerie_editor_get_can_apply (self->editor));
+  set_action_enabled (self, "review", messagerie_editor_get_can_apply (self->editor));
   set_action_enabled (self, "revert", changed && !busy);
   set_action_enabled (self, "undo-revert", self->discarded != NULL && !busy);
   set_action_enabled (self, "restore", !busy);
@@ -131,6 +132,14 @@ on_discarded_toast_dismissed (AdwToast         *toast,
 
 /* Every change not applied is discarded at once, on every page; the toast
  * brings them back. */
+static void
+review_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  messagerie_window_review (MESSAGERIE_WINDOW (user_data));
+}
+
 static void
 revert_activated (GSimpleAction *action,
                   GVariant      *parameter,
@@ -261,6 +270,7 @@ mode_change_state (GSimpleAction *action,
 
 static const GActionEntry win_actions[] = {
   { "apply", apply_activated, NULL, NULL, NULL, { 0 } },
+  { "review", review_activated, NULL, NULL, NULL, { 0 } },
   { "revert", revert_activated, NULL, NULL, NULL, { 0 } },
   { "restore", restore_activated, NULL, NULL, NULL, { 0 } },
   { "probe", probe_activated, NULL, NULL, NULL, { 0 } },
