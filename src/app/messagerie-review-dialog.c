@@ -170,8 +170,7 @@ list_files (MessagerieReviewDialog *self,
       if (same_on_disk (self, path, contents, &unreadable))
         continue;
       add_row (self->files_list, path,
-               unreadable ? _("Rewritten (its current contents cannot be read as this user)")
-                          : _("Rewritten"));
+               unreadable ? _("Its current contents cannot be read as this user") : NULL);
       n++;
     }
 
@@ -271,6 +270,7 @@ messagerie_review_dialog_init (MessagerieReviewDialog *self)
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
+  gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
   adw_message_dialog_set_extra_child (dialog, scrolled);
 
