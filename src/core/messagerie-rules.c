@@ -297,13 +297,8 @@ add_finding (Validation         *v,
              MessagerieSeverity  severity,
              char               *message)
 {
-  MessagerieFinding *finding = g_new0 (MessagerieFinding, 1);
-
-  finding->key = g_strdup (key);
-  finding->rule = g_strdup (rule);
-  finding->severity = severity;
-  finding->message = message;
-  g_ptr_array_add (v->findings, finding);
+  g_ptr_array_add (v->findings, messagerie_finding_new (key, rule, severity, message));
+  g_free (message);
 }
 
 static void
@@ -817,32 +812,6 @@ static const struct {
   { "relay_port", check_relay_port, warn_standard_port },
   { "relay_user", check_relay_user, NULL },
 };
-
-void
-messagerie_finding_free (MessagerieFinding *finding)
-{
-  if (finding == NULL)
-    return;
-
-  g_free (finding->key);
-  g_free (finding->rule);
-  g_free (finding->message);
-  g_free (finding);
-}
-
-const char *
-messagerie_severity_to_string (MessagerieSeverity severity)
-{
-  switch (severity)
-    {
-    case MESSAGERIE_SEVERITY_WARNING:
-      return "warning";
-    case MESSAGERIE_SEVERITY_ERROR:
-      return "error";
-    default:
-      g_return_val_if_reached ("error");
-    }
-}
 
 GPtrArray *
 messagerie_validate (MessagerieSettings *settings)
