@@ -30,6 +30,7 @@
 
 #include "messagerie-probe.h"
 #include "messagerie-rules.h"
+#include "messagerie-secret.h"
 #include "messagerie-smtp.h"
 
 #define READ_CHUNK 4096
@@ -148,16 +149,6 @@ messagerie_probe_result_free (MessagerieProbeResult *result)
   g_free (result);
 }
 
-static void
-wipe_free (char   *text,
-           gsize   length)
-{
-  if (text == NULL)
-    return;
-  explicit_bzero (text, length);
-  g_free (text);
-}
-
 /* A GIO message, to be followed by more words: without its final period. */
 static char *
 error_text (const GError *error)
@@ -185,8 +176,7 @@ probe_free (Probe *probe)
 
   g_free (probe->host);
   g_free (probe->user);
-  if (probe->password != NULL)
-    wipe_free (probe->password, strlen (probe->password));
+  messagerie_secret_free (probe->password);
   g_free (probe->helo_name);
   g_free (probe->sender);
   g_free (probe->recipient);
@@ -200,7 +190,7 @@ probe_free (Probe *probe)
   g_clear_object (&probe->connection);
   g_byte_array_unref (probe->input);
   g_clear_pointer (&probe->reply, messagerie_smtp_reply_free);
-  wipe_free (probe->command, probe->command_length);
+  messagerie_secret_free_sized (probe->command, probe->command_length);
   g_clear_pointer (&probe->ehlo, messagerie_smtp_reply_free);
   g_clear_pointer (&probe->result, messagerie_probe_result_free);
   g_free (probe);
@@ -592,7 +582,7 @@ on_command_written (GObject      *source,
   Probe *probe = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  wipe_free (g_steal_pointer (&probe->command), probe->command_length);
+  messagerie_secret_free_sized (g_steal_pointer (&probe->command), probe->command_length);
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
@@ -613,12 +603,12 @@ send_command (GTask     *task,
   Probe *probe = g_task_get_task_data (task);
   gsize length = strlen (command);
 
-  wipe_free (g_steal_pointer (&probe->command), probe->command_length);
+  messagerie_secret_free_sized (g_steal_pointer (&probe->command), probe->command_length);
   probe->command_length = length + 2;
   probe->command = g_malloc (probe->command_length + 1);
   memcpy (probe->command, command, length);
   memcpy (probe->command + length, "\r\n", 3);
-  wipe_free (command, length);
+  messagerie_secret_free_sized (command, length);
 
   probe->after_command = on_reply;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (probe->stream),
@@ -837,7 +827,7 @@ start_auth (GTask *task)
       char *response = messagerie_smtp_auth_plain (probe->user, probe->password);
       char *command = g_strconcat ("AUTH PLAIN ", response, NULL);
 
-      wipe_free (response, strlen (response));
+      messagerie_secret_free (response);
       send_command (task, command, on_auth_done);
     }
   else

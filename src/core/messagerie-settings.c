@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "messagerie-secret.h"
 #include "messagerie-settings.h"
 
 struct _MessagerieSettings
@@ -325,29 +326,6 @@ has_valid_escapes (const char *raw)
   return TRUE;
 }
 
-/* Text that may hold the password, wiped when freed: a string, or (as
- * WipedLines *) a string vector. */
-typedef char WipedText;
-typedef char *WipedLines;
-
-static void
-wiped_text_free (WipedText *text)
-{
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
-static void
-wiped_lines_free (WipedLines *lines)
-{
-  for (guint i = 0; lines[i] != NULL; i++)
-    explicit_bzero (lines[i], strlen (lines[i]));
-  g_strfreev (lines);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedText, wiped_text_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedLines, wiped_lines_free)
-
 /* Control characters in what the rules never see: comments, group names,
  * unknown keys (kept and written back as they are). Known keys are left to
  * the rules, which name the row at fault. A tab, and the carriage return
@@ -357,8 +335,8 @@ check_raw_lines (const char  *data,
                  gsize        length,
                  GError     **error)
 {
-  g_autoptr(WipedText) text = g_strndup (data, length);
-  g_autoptr(WipedLines) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(MessagerieSecretText) text = g_strndup (data, length);
+  g_autoptr(MessagerieSecretLines) lines = g_strsplit (text, "\n", -1);
   g_autofree char *group = g_strdup ("");
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -423,12 +401,12 @@ check_raw_lines (const char  *data,
  * value but writes every line back, so the value validated would not be
  * the only one written. The last wins, as GKeyFile reads it, and it is
  * then the only line. Unknown keys are kept as they are. */
-static WipedText *
+static MessagerieSecretText *
 drop_repeated_keys (const char *data,
                     gsize       length)
 {
-  g_autoptr(WipedText) text = g_strndup (data, length);
-  g_autoptr(WipedLines) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(MessagerieSecretText) text = g_strndup (data, length);
+  g_autoptr(MessagerieSecretLines) lines = g_strsplit (text, "\n", -1);
   g_autoptr(GHashTable) last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char **ids = g_new0 (char *, g_strv_length (lines) + 1);
   g_autofree char *group = g_strdup ("");
@@ -515,12 +493,9 @@ check_keyfile (GKeyFile  *keyfile,
 
           if (is_known_key (group, name))
             {
-              g_autofree char *raw = g_key_file_get_value (keyfile, group, name, NULL);
-              gboolean valid = raw == NULL || has_valid_escapes (raw);
+              g_autoptr(MessagerieSecretText) raw = g_key_file_get_value (keyfile, group, name, NULL);
 
-              if (raw != NULL)
-                explicit_bzero (raw, strlen (raw));
-              if (!valid)
+              if (raw != NULL && !has_valid_escapes (raw))
                 {
                   g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_ESCAPE,
                                _("The setting “%s” has a backslash that is not a valid escape: "
@@ -543,8 +518,8 @@ messagerie_settings_load_data (MessagerieSettings  *self,
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *password = NULL;
-  g_autoptr(WipedText) deduplicated = NULL;
+  g_autoptr(MessagerieSecretText) password = NULL;
+  g_autoptr(MessagerieSecretText) deduplicated = NULL;
 
   g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -584,10 +559,7 @@ messagerie_settings_load_data (MessagerieSettings  *self,
    * above: GKeyFile decodes it whole. */
   password = g_key_file_get_string (keyfile, "secret", "password", NULL);
   if (password != NULL)
-    {
-      messagerie_settings_set_password (self, password);
-      explicit_bzero (password, strlen (password));
-    }
+    messagerie_settings_set_password (self, password);
   g_key_file_remove_group (keyfile, "secret", NULL);
 
   g_key_file_unref (self->keyfile);
@@ -647,13 +619,6 @@ messagerie_settings_to_data (MessagerieSettings *self,
   return g_key_file_to_data (self->keyfile, length, NULL);
 }
 
-static void
-wipe_free (gpointer text)
-{
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
 /* The settings as messagerie-helper reads them on standard input: the file,
  * and the password in a [secret] group only when there is one. The bytes
  * wipe themselves when freed. */
@@ -674,7 +639,8 @@ messagerie_settings_to_input (MessagerieSettings *self)
     {
       char *text = g_steal_pointer (&data);
 
-      return g_bytes_new_with_free_func (text, data_length, wipe_free, text);
+      return g_bytes_new_with_free_func (text, data_length,
+                                         (GDestroyNotify) messagerie_secret_free, text);
     }
 
   /* GKeyFile escapes what a value cannot hold as it is (a line break,
@@ -690,9 +656,10 @@ messagerie_settings_to_input (MessagerieSettings *self)
   memcpy (input, data, data_length);
   input[data_length] = '\n';
   memcpy (input + data_length + 1, group, group_length + 1);
-  wipe_free (group);
+  messagerie_secret_free (group);
 
-  return g_bytes_new_with_free_func (input, data_length + 1 + group_length, wipe_free, input);
+  return g_bytes_new_with_free_func (input, data_length + 1 + group_length,
+                                     (GDestroyNotify) messagerie_secret_free, input);
 }
 
 gboolean
@@ -969,11 +936,7 @@ void
 messagerie_settings_set_password (MessagerieSettings *self,
                                   const char         *password)
 {
-  if (self->password != NULL)
-    {
-      explicit_bzero (self->password, strlen (self->password));
-      g_free (self->password);
-    }
+  messagerie_secret_free (self->password);
   self->password = g_strdup (password);
 }
 
