@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "messagerie-core-private.h"
 #include "messagerie-rules.h"
 
 /* A valid Scribe server relaying through an authenticating gateway: every

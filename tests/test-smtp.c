@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "messagerie-core.h"
+#include "messagerie-core-private.h"
 #include "messagerie-smtp.h"
 
 static MessagerieSmtpReply *
