@@ -43,6 +43,21 @@ typedef enum {
   TLS_IMPLICIT,
 } TlsMode;
 
+/* The steps of the header comment, in their order. */
+typedef enum {
+  PROBE_STEP_RESOLVE,
+  PROBE_STEP_CONNECT,
+  PROBE_STEP_TLS,
+  PROBE_STEP_GREETING,
+  PROBE_STEP_EHLO,
+  PROBE_STEP_STARTTLS,
+  PROBE_STEP_CERTIFICATE,
+  PROBE_STEP_AUTH,
+  PROBE_STEP_SENDER,
+  PROBE_STEP_RECIPIENT,
+  PROBE_STEP_QUIT,
+} ProbeStep;
+
 typedef void (*ReplyFunc) (GTask               *task,
                            MessagerieSmtpReply *reply);
 
@@ -72,7 +87,7 @@ typedef struct {
   gboolean                 timed_out;
 
   /* The step running, for the result and the messages. */
-  const char              *step;
+  ProbeStep                step;
 
   GList                   *addresses;
   GList                   *next_address;
@@ -196,50 +211,78 @@ probe_free (Probe *probe)
   g_free (probe);
 }
 
+/* The step's name, as the step callback and the result give it. */
+static const char *
+step_name (ProbeStep step)
+{
+  static const char *const names[] = {
+    [PROBE_STEP_RESOLVE]     = "resolve",
+    [PROBE_STEP_CONNECT]     = "connect",
+    [PROBE_STEP_TLS]         = "tls",
+    [PROBE_STEP_GREETING]    = "greeting",
+    [PROBE_STEP_EHLO]        = "ehlo",
+    [PROBE_STEP_STARTTLS]    = "starttls",
+    [PROBE_STEP_CERTIFICATE] = "certificate",
+    [PROBE_STEP_AUTH]        = "auth",
+    [PROBE_STEP_SENDER]      = "sender",
+    [PROBE_STEP_RECIPIENT]   = "recipient",
+    [PROBE_STEP_QUIT]        = "quit",
+  };
+
+  g_return_val_if_fail ((guint) step < G_N_ELEMENTS (names), "quit");
+  return names[step];
+}
+
 static void
 emit_step (Probe      *probe,
-           const char *step,
+           ProbeStep   step,
            const char *message)
 {
   probe->step = step;
   if (probe->step_func != NULL &&
       !g_cancellable_is_cancelled (probe->caller_cancellable))
-    probe->step_func (step, message, probe->step_data);
+    probe->step_func (step_name (step), message, probe->step_data);
 }
 
 /* For "… during %s": the step as a noun phrase. */
 static const char *
-step_label (const char *step)
+step_label (ProbeStep step)
 {
-  if (g_str_equal (step, "resolve"))
-    /* Translators: completes "… during %s". */
-    return _("the name lookup");
-  if (g_str_equal (step, "connect"))
-    /* Translators: completes "… during %s". */
-    return _("the connection");
-  if (g_str_equal (step, "tls"))
-    /* Translators: completes "… during %s". */
-    return _("the TLS handshake");
-  if (g_str_equal (step, "greeting"))
-    /* Translators: completes "… during %s". */
-    return _("the greeting");
-  if (g_str_equal (step, "ehlo"))
-    /* Translators: completes "… during %s"; EHLO is an SMTP command. */
-    return _("EHLO");
-  if (g_str_equal (step, "starttls"))
-    /* Translators: completes "… during %s"; STARTTLS is an SMTP command. */
-    return _("STARTTLS");
-  if (g_str_equal (step, "auth"))
-    /* Translators: completes "… during %s". */
-    return _("the login");
-  if (g_str_equal (step, "sender"))
-    /* Translators: completes "… during %s"; MAIL FROM is an SMTP command. */
-    return _("MAIL FROM");
-  if (g_str_equal (step, "recipient"))
-    /* Translators: completes "… during %s"; RCPT TO and RSET are SMTP commands. */
-    return _("RCPT TO");
-  /* Translators: completes "… during %s"; QUIT is an SMTP command. */
-  return _("QUIT");
+  switch (step)
+    {
+    case PROBE_STEP_RESOLVE:
+      /* Translators: completes "… during %s". */
+      return _("the name lookup");
+    case PROBE_STEP_CONNECT:
+      /* Translators: completes "… during %s". */
+      return _("the connection");
+    case PROBE_STEP_TLS:
+    case PROBE_STEP_CERTIFICATE:
+      /* Translators: completes "… during %s". */
+      return _("the TLS handshake");
+    case PROBE_STEP_GREETING:
+      /* Translators: completes "… during %s". */
+      return _("the greeting");
+    case PROBE_STEP_EHLO:
+      /* Translators: completes "… during %s"; EHLO is an SMTP command. */
+      return _("EHLO");
+    case PROBE_STEP_STARTTLS:
+      /* Translators: completes "… during %s"; STARTTLS is an SMTP command. */
+      return _("STARTTLS");
+    case PROBE_STEP_AUTH:
+      /* Translators: completes "… during %s". */
+      return _("the login");
+    case PROBE_STEP_SENDER:
+      /* Translators: completes "… during %s"; MAIL FROM is an SMTP command. */
+      return _("MAIL FROM");
+    case PROBE_STEP_RECIPIENT:
+      /* Translators: completes "… during %s"; RCPT TO and RSET are SMTP commands. */
+      return _("RCPT TO");
+    case PROBE_STEP_QUIT:
+    default:
+      /* Translators: completes "… during %s"; QUIT is an SMTP command. */
+      return _("QUIT");
+    }
 }
 
 static void
@@ -302,7 +345,7 @@ finish (GTask               *task,
   Probe *probe = g_task_get_task_data (task);
 
   probe->result->code = code;
-  probe->result->step = g_strdup (probe->step);
+  probe->result->step = g_strdup (step_name (probe->step));
   probe->result->message = message;
   probe_return (task);
 }
@@ -329,7 +372,7 @@ succeed (GTask *task)
   g_autofree char *tls = NULL;
   char *message;
 
-  probe->step = "quit";
+  probe->step = PROBE_STEP_QUIT;
 
   if (result->tls_version != NULL && probe->verify)
     tls = g_strdup (result->tls_version);
@@ -372,15 +415,15 @@ fail_timeout (GTask *task)
   Probe *probe = g_task_get_task_data (task);
   char *message;
 
-  if (g_str_equal (probe->step, "resolve"))
+  if (probe->step == PROBE_STEP_RESOLVE)
     message = g_strdup_printf (_("Looking up %s took more than %u s. Check the name of the gateway "
                                  "and the name service (DNS) of this server."),
                                probe->host, probe->timeout);
-  else if (g_str_equal (probe->step, "connect"))
+  else if (probe->step == PROBE_STEP_CONNECT)
     message = g_strdup_printf (_("%s did not answer on port %u within %u s: the gateway is down, or "
                                  "a firewall drops the connection. Check the name and the port."),
                                probe->address_text, probe->port, probe->timeout);
-  else if (g_str_equal (probe->step, "greeting"))
+  else if (probe->step == PROBE_STEP_GREETING)
     message = g_strdup_printf (_("The gateway accepted the connection but sent no greeting within %u s. "
                                  "If it expects TLS from the first byte (implicit TLS, usually port 465), "
                                  "choose that option."),
@@ -400,7 +443,7 @@ fail_error (GTask        *task,
             const GError *error)
 {
   Probe *probe = g_task_get_task_data (task);
-  const char *step = probe->step;
+  ProbeStep step = probe->step;
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !probe->timed_out)
@@ -412,7 +455,7 @@ fail_error (GTask        *task,
     }
 
   /* The session worked; only the goodbye did not. */
-  if (g_str_equal (step, "quit"))
+  if (step == PROBE_STEP_QUIT)
     {
       succeed (task);
       return;
@@ -425,22 +468,22 @@ fail_error (GTask        *task,
     }
 
   text = error_text (error);
-  if (g_str_equal (step, "resolve"))
+  if (step == PROBE_STEP_RESOLVE)
     finish (task, MESSAGERIE_PROBE_RESOLVE,
             g_strdup_printf (_("The name of the gateway could not be resolved: %s. Check the name "
                                "of the gateway."), text));
-  else if (g_str_equal (step, "connect") &&
+  else if (step == PROBE_STEP_CONNECT &&
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     finish (task, MESSAGERIE_PROBE_CONNECT,
             g_strdup_printf (_("%s refused the connection on port %u: nothing listens there. "
                                "Check the port and the TLS choice."),
                              probe->address_text, probe->port));
-  else if (g_str_equal (step, "connect"))
+  else if (step == PROBE_STEP_CONNECT)
     finish (task, MESSAGERIE_PROBE_CONNECT,
             g_strdup_printf (_("Cannot connect to %s on port %u: %s. Check the name, the port "
                                "and the network."),
                              probe->address_text, probe->port, text));
-  else if (g_str_equal (step, "tls") || g_str_equal (step, "starttls"))
+  else if (step == PROBE_STEP_TLS || step == PROBE_STEP_STARTTLS)
     finish (task, MESSAGERIE_PROBE_TLS,
             g_strdup_printf (_("The TLS handshake with the gateway failed: %s. Check the TLS "
                                "choice: implicit TLS is usually port 465, STARTTLS ports 25 "
@@ -489,7 +532,7 @@ on_read (GObject      *source,
     }
   if (n == 0)
     {
-      if (g_str_equal (probe->step, "quit"))
+      if (probe->step == PROBE_STEP_QUIT)
         succeed (task);
       else
         finish (task, MESSAGERIE_PROBE_PROTOCOL,
@@ -679,7 +722,7 @@ on_sender (GTask               *task,
     {
       g_autofree char *message = g_strdup_printf (_("Trying the recipient %s (RCPT TO)"), probe->recipient);
 
-      emit_step (probe, "recipient", message);
+      emit_step (probe, PROBE_STEP_RECIPIENT, message);
       command = g_strdup_printf ("RCPT TO:<%s>", probe->recipient);
       send_command (task, g_steal_pointer (&command), on_recipient);
       return;
@@ -714,7 +757,7 @@ send_envelope (GTask *task)
       return;
     }
   message = g_strdup_printf (_("Trying the sender %s (MAIL FROM)"), probe->sender);
-  emit_step (probe, "sender", message);
+  emit_step (probe, PROBE_STEP_SENDER, message);
   send_command (task, g_strdup_printf ("MAIL FROM:<%s>", probe->sender), on_sender);
 }
 
@@ -723,7 +766,7 @@ send_quit (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
 
-  emit_step (probe, "quit", _("Closing the session (QUIT)"));
+  emit_step (probe, PROBE_STEP_QUIT, _("Closing the session (QUIT)"));
   send_command (task, g_strdup ("QUIT"), on_quit);
 }
 
@@ -790,7 +833,7 @@ start_auth (GTask *task)
   g_autofree char *step_message = NULL;
   const char *mechanism;
 
-  probe->step = "auth";
+  probe->step = PROBE_STEP_AUTH;
 
   if (mechanisms == NULL || mechanisms[0] == NULL)
     {
@@ -820,7 +863,7 @@ start_auth (GTask *task)
   probe->result->mechanism = g_strdup (mechanism);
   /* Translators: a user name, then a login method ("PLAIN"). */
   step_message = g_strdup_printf (_("Logging in as %s (%s)"), probe->user, mechanism);
-  emit_step (probe, "auth", step_message);
+  emit_step (probe, PROBE_STEP_AUTH, step_message);
 
   if (g_str_equal (mechanism, "PLAIN"))
     {
@@ -845,14 +888,14 @@ after_ehlo (GTask *task)
     {
       if (!messagerie_smtp_reply_has_extension (probe->ehlo, "STARTTLS"))
         {
-          probe->step = "starttls";
+          probe->step = PROBE_STEP_STARTTLS;
           finish (task, MESSAGERIE_PROBE_STARTTLS_MISSING,
                   g_strdup_printf (_("The gateway does not offer STARTTLS on port %u. Choose "
                                      "implicit TLS (port 465) if the gateway supports it, or "
                                      "another TLS option."), probe->port));
           return;
         }
-      emit_step (probe, "starttls", _("Starting TLS (STARTTLS)"));
+      emit_step (probe, PROBE_STEP_STARTTLS, _("Starting TLS (STARTTLS)"));
       send_command (task, g_strdup ("STARTTLS"), on_starttls);
       return;
     }
@@ -935,7 +978,7 @@ send_ehlo (GTask *task)
   else
     /* Translators: %s is this server's name. */
     message = g_strdup_printf (_("Introducing this server (EHLO %s)"), probe->helo_name);
-  emit_step (probe, "ehlo", message);
+  emit_step (probe, PROBE_STEP_EHLO, message);
   send_command (task, g_strdup_printf ("EHLO %s", probe->helo_name), on_ehlo);
 }
 
@@ -965,7 +1008,7 @@ read_greeting (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
 
-  emit_step (probe, "greeting", _("Waiting for the greeting of the gateway"));
+  emit_step (probe, PROBE_STEP_GREETING, _("Waiting for the greeting of the gateway"));
   read_reply (task, on_greeting);
 }
 
@@ -1140,7 +1183,7 @@ on_handshake (GObject      *source,
     {
       /* Translators: %s is the gateway's name. */
       step_message = g_strdup_printf (_("Checking the certificate of %s"), probe->host);
-      emit_step (probe, "certificate", step_message);
+      emit_step (probe, PROBE_STEP_CERTIFICATE, step_message);
       if (errors != 0)
         {
           finish (task, MESSAGERIE_PROBE_CERTIFICATE, certificate_message (probe, certificate, errors));
@@ -1148,7 +1191,7 @@ on_handshake (GObject      *source,
         }
     }
   else
-    emit_step (probe, "certificate", _("Not checking the certificate: verification is off"));
+    emit_step (probe, PROBE_STEP_CERTIFICATE, _("Not checking the certificate: verification is off"));
 
   if (probe->tls_mode == TLS_IMPLICIT)
     read_greeting (task);
@@ -1252,7 +1295,7 @@ on_connected (GObject      *source,
 
   if (probe->tls_mode == TLS_IMPLICIT)
     {
-      emit_step (probe, "tls", _("Starting TLS (implicit TLS)"));
+      emit_step (probe, PROBE_STEP_TLS, _("Starting TLS (implicit TLS)"));
       start_tls (task);
     }
   else
@@ -1278,7 +1321,7 @@ connect_next (GTask *task)
 
   /* Translators: the gateway's name and address, then a port number. */
   message = g_strdup_printf (_("Connecting to %s, port %u"), probe->address_text, probe->port);
-  emit_step (probe, "connect", message);
+  emit_step (probe, PROBE_STEP_CONNECT, message);
 
   g_socket_client_connect_async (probe->client, G_SOCKET_CONNECTABLE (socket_address),
                                  probe->cancellable, on_connected, task);
@@ -1412,7 +1455,7 @@ messagerie_probe_async (MessagerieSettings      *settings,
   probe->database = database ? g_object_ref (database) : NULL;
   probe->step_func = step_func;
   probe->step_data = step_data;
-  probe->step = "resolve";
+  probe->step = PROBE_STEP_RESOLVE;
   probe->cancellable = g_cancellable_new ();
   probe->caller_cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   probe->input = g_byte_array_new ();
@@ -1440,7 +1483,7 @@ messagerie_probe_async (MessagerieSettings      *settings,
   {
     g_autofree char *message = g_strdup_printf (_("Looking up %s"), probe->host);
 
-    emit_step (probe, "resolve", message);
+    emit_step (probe, PROBE_STEP_RESOLVE, message);
   }
   start_deadline (task);
   resolver = g_resolver_get_default ();
