@@ -188,18 +188,16 @@ on_rset (GTask               *task,
   send_quit (task);
 }
 
+/* MAIL FROM or RCPT TO not accepted: below 400 an answer SMTP does not
+ * foresee, else a refusal of root's address, @key. */
 static void
-on_recipient (GTask               *task,
-              MessagerieSmtpReply *reply)
+fail_envelope (GTask               *task,
+               MessagerieSmtpReply *reply,
+               const char          *key)
 {
   Probe *probe = g_task_get_task_data (task);
   g_autofree char *text = NULL;
 
-  if (reply->code == 250 || reply->code == 251)
-    {
-      send_command (task, g_strdup ("RSET"), on_rset);
-      return;
-    }
   if (reply->code < 400)
     {
       messagerie_probe_fail_unexpected (task, reply);
@@ -207,13 +205,31 @@ on_recipient (GTask               *task,
     }
 
   text = messagerie_smtp_reply_to_string (reply);
-  probe->result->key = g_strdup ("root_recipient");
-  messagerie_probe_end_with_reply (task, MESSAGERIE_PROBE_RECIPIENT_REFUSED, reply,
-                                   /* Translators: an address, then the server's reply. */
-                                   g_strdup_printf (_("The gateway refuses to take mail for %s, the address "
-                                                      "receiving root's mail: %s. Check that address, or ask "
-                                                      "the gateway's administrator to accept it."),
-                                                    probe->recipient, text));
+  probe->result->key = g_strdup (key);
+  if (g_str_equal (key, "root_sender"))
+    messagerie_probe_end_with_reply (task, MESSAGERIE_PROBE_SENDER_REFUSED, reply,
+                                     /* Translators: an address, then the server's reply. */
+                                     g_strdup_printf (_("The gateway refuses %s as the sender of root's mail: %s. "
+                                                        "Some gateways only accept addresses of their own domain: "
+                                                        "enter a sending address the gateway accepts."),
+                                                      probe->sender, text));
+  else
+    messagerie_probe_end_with_reply (task, MESSAGERIE_PROBE_RECIPIENT_REFUSED, reply,
+                                     /* Translators: an address, then the server's reply. */
+                                     g_strdup_printf (_("The gateway refuses to take mail for %s, the address "
+                                                        "receiving root's mail: %s. Check that address, or ask "
+                                                        "the gateway's administrator to accept it."),
+                                                      probe->recipient, text));
+}
+
+static void
+on_recipient (GTask               *task,
+              MessagerieSmtpReply *reply)
+{
+  if (reply->code == 250 || reply->code == 251)
+    send_command (task, g_strdup ("RSET"), on_rset);
+  else
+    fail_envelope (task, reply, "root_recipient");
 }
 
 static void
@@ -221,32 +237,17 @@ on_sender (GTask               *task,
            MessagerieSmtpReply *reply)
 {
   Probe *probe = g_task_get_task_data (task);
-  g_autofree char *text = NULL;
-  g_autofree char *command = NULL;
+  g_autofree char *message = NULL;
 
-  if (reply->code == 250)
+  if (reply->code != 250)
     {
-      g_autofree char *message = g_strdup_printf (_("Trying the recipient %s (RCPT TO)"), probe->recipient);
-
-      messagerie_probe_emit_step (probe, PROBE_STEP_RECIPIENT, message);
-      command = g_strdup_printf ("RCPT TO:<%s>", probe->recipient);
-      send_command (task, g_steal_pointer (&command), on_recipient);
-      return;
-    }
-  if (reply->code < 400)
-    {
-      messagerie_probe_fail_unexpected (task, reply);
+      fail_envelope (task, reply, "root_sender");
       return;
     }
 
-  text = messagerie_smtp_reply_to_string (reply);
-  probe->result->key = g_strdup ("root_sender");
-  messagerie_probe_end_with_reply (task, MESSAGERIE_PROBE_SENDER_REFUSED, reply,
-                                   /* Translators: an address, then the server's reply. */
-                                   g_strdup_printf (_("The gateway refuses %s as the sender of root's mail: %s. "
-                                                      "Some gateways only accept addresses of their own domain: "
-                                                      "enter a sending address the gateway accepts."),
-                                                    probe->sender, text));
+  message = g_strdup_printf (_("Trying the recipient %s (RCPT TO)"), probe->recipient);
+  messagerie_probe_emit_step (probe, PROBE_STEP_RECIPIENT, message);
+  send_command (task, g_strdup_printf ("RCPT TO:<%s>", probe->recipient), on_recipient);
 }
 
 /* After the login (or without one): the envelope of root's mail, when
@@ -301,19 +302,27 @@ on_auth_done (GTask               *task,
                                                       "name and the password."), probe->user, text));
 }
 
+/* An AUTH LOGIN prompt (334) answered with @text in base64, then @next;
+ * any other reply ends the login. */
+static void
+answer_login_prompt (GTask               *task,
+                     MessagerieSmtpReply *reply,
+                     const char          *text,
+                     ReplyFunc            next)
+{
+  if (reply->code != 334)
+    on_auth_done (task, reply);
+  else
+    send_command (task, g_base64_encode ((const guchar *) text, strlen (text)), next);
+}
+
 static void
 on_login_password_asked (GTask               *task,
                          MessagerieSmtpReply *reply)
 {
   Probe *probe = g_task_get_task_data (task);
 
-  if (reply->code != 334)
-    {
-      on_auth_done (task, reply);
-      return;
-    }
-  send_command (task, g_base64_encode ((const guchar *) probe->password, strlen (probe->password)),
-                on_auth_done);
+  answer_login_prompt (task, reply, probe->password, on_auth_done);
 }
 
 static void
@@ -322,13 +331,7 @@ on_login_user_asked (GTask               *task,
 {
   Probe *probe = g_task_get_task_data (task);
 
-  if (reply->code != 334)
-    {
-      on_auth_done (task, reply);
-      return;
-    }
-  send_command (task, g_base64_encode ((const guchar *) probe->user, strlen (probe->user)),
-                on_login_password_asked);
+  answer_login_prompt (task, reply, probe->user, on_login_password_asked);
 }
 
 static void

@@ -9,7 +9,6 @@
 #include "messagerie-secret.h"
 #include "messagerie-settings-private.h"
 
-
 G_DEFINE_FINAL_TYPE (MessagerieSettings, messagerie_settings, G_TYPE_OBJECT)
 
 enum {
@@ -48,17 +47,22 @@ in_use_with_relay (MessagerieSettings *self)
 }
 
 static gboolean
+relay_tls_is (MessagerieSettings *self,
+              const char         *choice)
+{
+  return g_str_equal (messagerie_settings_get (self, "relay_tls"), choice);
+}
+
+static gboolean
 in_use_with_tls (MessagerieSettings *self)
 {
-  return in_use_with_relay (self) &&
-         !g_str_equal (messagerie_settings_get (self, "relay_tls"), "no");
+  return in_use_with_relay (self) && !relay_tls_is (self, "no");
 }
 
 static gboolean
 in_use_with_custom_port (MessagerieSettings *self)
 {
-  return in_use_with_relay (self) &&
-         g_str_equal (messagerie_settings_get (self, "relay_tls"), "custom");
+  return in_use_with_relay (self) && relay_tls_is (self, "custom");
 }
 
 static gboolean
