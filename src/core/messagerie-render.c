@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* Settings to exim's files: messagerie_render() turns the settings and the
+ * files as they are into their new contents, and masks passwd.client for
+ * display. A pure function: nothing is read or written here. */
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* The helper's report read back, line by line (doc/helper-protocol.md):
+ * steps, findings, the failure, the files restored. */
+
 #include "messagerie-report.h"
 
 MessagerieReport *
