@@ -22,7 +22,6 @@ messagerie_probe_error_text (const GError *error)
   return text;
 }
 
-
 /* For "… during %s": the step as a noun phrase. */
 const char *
 messagerie_probe_step_label (ProbeStep step)
@@ -63,7 +62,6 @@ messagerie_probe_step_label (ProbeStep step)
       return _("QUIT");
     }
 }
-
 
 /* The names a certificate is for: its DNS names, else its IP addresses,
  * else its subject. */
@@ -106,13 +104,11 @@ messagerie_probe_certificate_names (GTlsCertificate *certificate)
   return messagerie_smtp_sanitize (names->str, (gssize) names->len, QUOTE_MAX);
 }
 
-
 static char *
 format_date (GDateTime *date)
 {
   return date ? g_date_time_format (date, "%Y-%m-%d") : g_strdup ("?");
 }
-
 
 /* One sentence per problem, then what to do. */
 char *
@@ -179,7 +175,6 @@ messagerie_probe_certificate_message (Probe                *probe,
   return g_strjoinv (" ", (char **) sentences->pdata);
 }
 
-
 const char *
 messagerie_probe_tls_version_name (GTlsProtocolVersion version)
 {
@@ -204,7 +199,6 @@ messagerie_probe_tls_version_name (GTlsProtocolVersion version)
       return "TLS";
     }
 }
-
 
 char *
 messagerie_probe_success_message (Probe *probe)
