@@ -22,7 +22,7 @@ typedef enum {
   TLS_IMPLICIT,
 } TlsMode;
 
-/* The steps of the header comment, in their order. */
+/* The steps of messagerie-probe.c's opening comment, in their order. */
 typedef enum {
   PROBE_STEP_RESOLVE,
   PROBE_STEP_CONNECT,
