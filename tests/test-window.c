@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "messagerie-core.h"
+#include "messagerie-core-private.h"
 #include "messagerie-keyring.h"
 #include "messagerie-activity-page.h"
 #include "messagerie-restore-dialog.h"

@@ -7,8 +7,6 @@
 
 #define G_LOG_DOMAIN "messagerie"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "messagerie-dialogs.h"
@@ -158,7 +156,7 @@ on_apply_done (GObject      *source,
   if (status == 0 && messagerie_report_succeeded (report))
     {
       MessagerieSettings *settings = messagerie_editor_get_settings (self->editor);
-      g_autofree char *sent = g_strdup (messagerie_settings_get_password (settings));
+      g_autoptr(MessagerieSecretText) sent = g_strdup (messagerie_settings_get_password (settings));
       g_autoptr(MessagerieSettings) before =
         g_object_ref (messagerie_editor_get_on_disk (self->editor));
 
@@ -166,8 +164,6 @@ on_apply_done (GObject      *source,
        * the keyring remembers it. */
       messagerie_editor_applied (self->editor);
       messagerie_password_keeper_applied (self->keeper, before, sent);
-      if (sent != NULL)
-        explicit_bzero (sent, strlen (sent));
       messagerie_window_show_toast (self, g_str_equal (report->result, "unchanged")
                                           ? _("The server already had this configuration.")
                                           : _("The configuration has been applied."));
