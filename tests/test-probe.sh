@@ -328,6 +328,23 @@ password='wrong password' probe auth-failed relay_auth=true; server_stop
 verdict auth-failed auth-failed "a wrong password" mechanism=PLAIN 'reply~^535 ' \
   'message~535 5.7.8 Authentication credentials invalid'
 
+# Authentication on, the password only on the server (none given): the
+# name, TLS, the certificate and the login methods are tested; neither the
+# login nor the envelope is tried, and the message says so.
+gateway login-untested starttls good --user "$relay_user" --password "$relay_password"
+password= probe login-untested relay_auth=true "root_sender=$root_sender" \
+  "root_recipient=$root_recipient"; server_stop
+verdict login-untested ok "AUTH on, the password only on the server" "tls~$tls_version" \
+  "certificate=$gateway" '!mechanism' 'message~was not tried'
+if [ -s "$work/login-untested/server.log" ] &&
+   ! grep -qE "AUTH (PLAIN|LOGIN) as" "$work/login-untested/server.log" &&
+   ! grep -q "MAIL FROM:<" "$work/login-untested/server.log"; then
+  ok "login-untested: the gateway saw no login and no MAIL FROM"
+else
+  not_ok "login-untested: the gateway saw no login and no MAIL FROM"
+  diag "$work/login-untested/server.log"
+fi
+
 # The envelope of root's mail, tried after the login and reset: no message.
 gateway sender-refused starttls good --user "$relay_user" --password "$relay_password" \
   --reject-sender "$root_sender"

@@ -214,6 +214,17 @@ messagerie_probe_success_message (Probe *probe)
     /* Translators: %s is a TLS version, "TLS 1.3". */
     tls = g_strdup_printf (_("%s, certificate not verified"), result->tls_version);
 
+  if (result->login_untested)
+    return g_strdup_printf (tls != NULL
+                            /* Translators: the gateway's name, then "TLS 1.3". */
+                            ? _("%s answered over %s and offers the login, which was not tried: the "
+                                "password is only on the server. Type it in the password field to test "
+                                "the login as well; “Send a test message” uses the server's.")
+                            : _("%s answered without TLS and offers the login, which was not tried: the "
+                                "password is only on the server. Type it in the password field to test "
+                                "the login as well; “Send a test message” uses the server's."),
+                            name, tls);
+
   if (tls != NULL && result->mechanism != NULL)
     /* Translators: the gateway's name, "TLS 1.3", a login method, "PLAIN". */
     message = g_strdup_printf (_("The connection works: %s answered over %s and accepted the login (%s)."),

@@ -48,6 +48,8 @@ typedef struct {
   gboolean                 verify;
   gboolean                 auth;
   char                    *user;
+  /* NULL when the password is only on the server: the login methods are
+   * checked, the login and the envelope are not tried. */
   char                    *password;
   char                    *helo_name;
   /* The envelope tried after the login; NULL to skip that. */

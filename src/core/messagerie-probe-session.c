@@ -369,6 +369,14 @@ start_auth (GTask *task)
       return;
     }
 
+  if (probe->password == NULL)
+    {
+      /* A gateway asking for a login refuses the envelope without it. */
+      probe->result->login_untested = TRUE;
+      send_quit (task);
+      return;
+    }
+
   probe->result->mechanism = g_strdup (mechanism);
   /* Translators: a user name, then a login method ("PLAIN"). */
   step_message = g_strdup_printf (_("Logging in as %s (%s)"), probe->user, mechanism);

@@ -531,13 +531,16 @@ probe_setup (Probe               *probe,
   if (probe->auth)
     {
       probe->user = g_strdup (messagerie_settings_get (settings, "relay_user"));
-      if (*probe->user == '\0' || password == NULL || *password == '\0')
+      if (*probe->user == '\0')
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("Enter the user name and the password of the SMTP gateway to test the login."));
+                               _("Enter the user name of the SMTP gateway to test the login."));
           return FALSE;
         }
-      probe->password = g_strdup (password);
+      /* Without the password (it is only on the server), everything up to
+       * the login is still tested. */
+      if (password != NULL && *password != '\0')
+        probe->password = g_strdup (password);
     }
 
   /* The name exim gives in EHLO: this server's. */
