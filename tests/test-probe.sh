@@ -263,6 +263,12 @@ verdict smtps-auth-login ok "implicit TLS, AUTH LOGIN only" "server=$gateway" "t
 server_port=
 probe resolve relay_host=nonexistent.invalid
 verdict resolve resolve "a name that does not resolve" 'message~nonexistent.invalid' '!server'
+# One sentence of Messagerie's, not the resolver's own words after it.
+if grep -q "Error resolving" "$work/resolve/out"; then
+  not_ok "resolve: the message repeats the resolver's error"; diag "$work/resolve/out"
+else
+  ok "resolve: the message is one sentence, without the resolver's error"
+fi
 
 # A port nothing listens on: the system's choice, closed again at once.
 server_port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("'"$gateway_address"'", 0)); print(s.getsockname()[1])')

@@ -293,6 +293,14 @@ messagerie_probe_error_message (Probe                *probe,
     {
     case PROBE_STEP_RESOLVE:
       *code = MESSAGERIE_PROBE_RESOLVE;
+      /* One sentence of ours, not the resolver's words after ours. */
+      if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+        return g_strdup_printf (_("The DNS knows no machine named %s: check the name of the "
+                                  "gateway."), probe->host);
+      if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+        return g_strdup_printf (_("The name %s could not be looked up: the DNS did not answer. "
+                                  "Check the network and the DNS servers of this machine."),
+                                probe->host);
       return g_strdup_printf (_("The name of the gateway could not be resolved: %s. Check the name "
                                 "of the gateway."), text);
     case PROBE_STEP_CONNECT:
