@@ -17,11 +17,12 @@
 #include <gio/gunixinputstream.h>
 
 #include "messagerie-activity.h"
+#include "messagerie-backups.h"
 #include "messagerie-command.h"
 #include "messagerie-core.h"
+#include "messagerie-exim.h"
 #include "messagerie-files.h"
 #include "messagerie-protocol.h"
-#include "messagerie-transaction.h"
 
 /* Debian's logrotate keeps mainlog, mainlog.1 and mainlog.2.gz to
  * mainlog.10.gz. */

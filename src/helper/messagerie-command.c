@@ -330,3 +330,8 @@ messagerie_find_program (const char *name)
   return NULL;
 }
 
+gboolean
+messagerie_systemd_runs (void)
+{
+  return g_file_test ("/run/systemd/system", G_FILE_TEST_IS_DIR);
+}

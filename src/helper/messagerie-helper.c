@@ -12,7 +12,9 @@
 #include <gio/gio.h>
 
 #include "messagerie-activity.h"
+#include "messagerie-backups.h"
 #include "messagerie-core.h"
+#include "messagerie-existing.h"
 #include "messagerie-helper-codes.h"
 #include "messagerie-testmail.h"
 #include "messagerie-transaction.h"

@@ -24,11 +24,12 @@
 
 #include "messagerie-command.h"
 #include "messagerie-core.h"
+#include "messagerie-exim.h"
+#include "messagerie-existing.h"
 #include "messagerie-files.h"
 #include "messagerie-protocol.h"
 #include "messagerie-smtp.h"
 #include "messagerie-testmail.h"
-#include "messagerie-transaction.h"
 
 typedef enum {
   OUTCOME_NONE,
