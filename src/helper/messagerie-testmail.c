@@ -286,14 +286,11 @@ static MessagerieSettings *
 read_applied_settings (const char  *root,
                        GError     **error)
 {
-  MessagerieSettings *settings;
-  int root_fd = messagerie_root_open (root, error);
+  g_auto(MessagerieFd) root_fd = messagerie_root_open (root, error);
 
   if (root_fd < 0)
     return NULL;
-  settings = messagerie_read_applied_settings (root_fd, error);
-  close (root_fd);
-  return settings;
+  return messagerie_read_applied_settings (root_fd, error);
 }
 
 /* Prints what became of the message; @argv and @command are exim's last
