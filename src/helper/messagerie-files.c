@@ -202,13 +202,25 @@ messagerie_dir_sync (int          dir_fd,
   return TRUE;
 }
 
+/* The folder holding @path in @dir_fd, as open_parent, or -1 when a
+ * folder on the way is missing or is a file: then @path cannot exist,
+ * which is no error. */
 static gboolean
-is_absent (GError *error)
+open_existing_parent (int            root_fd,
+                      const char    *path,
+                      MessagerieFd  *dir_fd,
+                      char         **name,
+                      GError       **error)
 {
-  /* A folder on the way that is missing, or that is a file: the file
-   * cannot exist. */
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_autoptr(GError) local_error = NULL;
+
+  *dir_fd = open_parent (root_fd, path, FALSE, 0, name, &local_error);
+  if (*dir_fd >= 0 ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 MessagerieFileState *
@@ -217,7 +229,6 @@ messagerie_file_read (int          root_fd,
                       GError     **error)
 {
   g_autoptr(MessagerieFileState) state = g_new0 (MessagerieFileState, 1);
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
@@ -228,14 +239,10 @@ messagerie_file_read (int          root_fd,
 
   state->path = g_strdup (path);
 
-  dir_fd = open_parent (root_fd, path, FALSE, 0, &name, &local_error);
+  if (!open_existing_parent (root_fd, path, &dir_fd, &name, error))
+    return NULL;
   if (dir_fd < 0)
-    {
-      if (is_absent (local_error))
-        return g_steal_pointer (&state);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return g_steal_pointer (&state);
 
   /* O_NONBLOCK: a FIFO put in place of a file must not hang the helper;
    * it is refused below, as anything but a regular file. */
@@ -455,20 +462,14 @@ messagerie_file_link (int          root_fd,
 {
   g_autofree char *from_name = g_path_get_basename (from);
   g_autofree char *name = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_auto(MessagerieFd) dir_fd = -1;
 
   *linked = FALSE;
 
-  dir_fd = open_parent (root_fd, to, FALSE, 0, &name, &local_error);
+  if (!open_existing_parent (root_fd, to, &dir_fd, &name, error))
+    return FALSE;
   if (dir_fd < 0)
-    {
-      if (is_absent (local_error))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
+    return TRUE;
   if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
     {
       set_errno_error (error, errno, _("Cannot write %s: %s"), to);
@@ -528,19 +529,13 @@ messagerie_file_remove (int          root_fd,
                         const char  *path,
                         GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
   g_auto(MessagerieFd) dir_fd = -1;
 
-  dir_fd = open_parent (root_fd, path, FALSE, 0, &name, &local_error);
+  if (!open_existing_parent (root_fd, path, &dir_fd, &name, error))
+    return FALSE;
   if (dir_fd < 0)
-    {
-      if (is_absent (local_error))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
+    return TRUE;
   if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
     {
       set_errno_error (error, errno, _("Cannot remove %s: %s"), path);
