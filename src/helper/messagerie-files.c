@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* The helper's file operations (see messagerie-files.h): read, write in
+ * full beside the target then rename, link, remove, each below a folder
+ * descriptor without following a symbolic link on the way. */
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

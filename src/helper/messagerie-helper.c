@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* messagerie-helper's command line: the options read, each command's row
+ * in one table (what it takes, who may run it, whether it speaks the
+ * protocol), the command run; validate and render, which need no
+ * transaction, are here too. */
+
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
