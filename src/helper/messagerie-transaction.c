@@ -30,7 +30,8 @@
  * rollback and the commit, and the three entry points. The backups are in
  * messagerie-backups.c, the files to write in messagerie-targets.c, the way
  * back in messagerie-undo.c, exim in messagerie-exim.c, the services in
- * messagerie-services.c; they share messagerie-transaction-private.h. */
+ * messagerie-services.c, what is on disk now in messagerie-existing.c;
+ * they share messagerie-transaction-private.h. */
 
 #include <errno.h>
 #include <fcntl.h>
