@@ -553,15 +553,23 @@ messagerie_backups_print (const char  *root,
       g_autofree char *files_name = backup_files_name (name);
       g_autofree char *date = backup_name_to_iso8601 (name);
       g_autoptr(MessagerieFileState) files = messagerie_file_read (top_fd, files_name, NULL);
+      g_autoptr(GString) paths = g_string_new (NULL);
       guint count = 0;
 
       if (files == NULL || !files->exists)
         continue;
+      /* One path a line; the paths the helper manages hold no space. */
       for (gsize j = 0; j < files->length; j++)
         if (files->data[j] == '\n')
-          count++;
+          {
+            count++;
+            if (j + 1 < files->length)
+              g_string_append_c (paths, ' ');
+          }
+        else if (files->data[j] != '\t' && files->data[j] != ' ')
+          g_string_append_c (paths, files->data[j]);
 
-      printf ("%s\t%s\t%u\n", name, date, count);
+      printf ("%s\t%s\t%u\t%s\n", name, date, count, paths->str);
     }
 
   return TRUE;
