@@ -17,11 +17,13 @@
  * see it on screen (the same renderer, cairo, as under Xvfb). */
 
 #include <locale.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "messagerie-core.h"
 #include "messagerie-activity-page.h"
 #include "messagerie-review-dialog.h"
+#include "messagerie-services-page.h"
 #include "messagerie-window.h"
 
 static void
@@ -150,6 +152,93 @@ open_window (const char *root,
   return window;
 }
 
+static void
+put_file (const char *root,
+          const char *path,
+          const char *contents,
+          gssize      length)
+{
+  g_autofree char *full = g_build_filename (root, path, NULL);
+  g_autofree char *dir = g_path_get_dirname (full);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_file_set_contents (full, contents, length, NULL);
+}
+
+/* A daemon of PID @pid in the machine folder: its PID file, and the
+ * command line /proc shows, NUL-separated. */
+static void
+put_daemon (const char *machine,
+            const char *pid_file,
+            guint       pid,
+            const char *program,
+            const char *script)
+{
+  g_autofree char *pid_text = g_strdup_printf ("%u\n", pid);
+  g_autofree char *cmdline_file = g_strdup_printf ("proc/%u/cmdline", pid);
+  g_autoptr(GString) cmdline = g_string_new (program);
+
+  g_string_append_len (cmdline, "", 1);
+  if (script != NULL)
+    g_string_append_len (cmdline, script, strlen (script) + 1);
+  put_file (machine, pid_file, pid_text, -1);
+  put_file (machine, cmdline_file, cmdline->str, cmdline->len);
+}
+
+/* A folder standing for the machine the services run on: spamd and
+ * Dovecot's IMAP server installed and running, Sympa installed and running
+ * too when @all, else missing. */
+static char *
+services_machine (const char *outdir,
+                  gboolean    all)
+{
+  char *machine = g_build_filename (outdir, all ? "machine-all" : "machine-missing", NULL);
+
+  put_file (machine, "usr/sbin/spamd", "", 0);
+  put_daemon (machine, "run/spamd.pid", 4242, "/usr/sbin/spamd", NULL);
+  put_file (machine, "usr/sbin/dovecot", "", 0);
+  put_file (machine, "usr/lib/dovecot/imap", "", 0);
+  put_daemon (machine, "run/dovecot/master.pid", 4243, "/usr/sbin/dovecot", NULL);
+  if (all)
+    {
+      const char *daemons[] = { "sympa_msg", "task_manager", "bulk", "bounced", "archived" };
+
+      put_file (machine, "usr/lib/sympa/bin/sympa_msg.pl", "", 0);
+      for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
+        {
+          g_autofree char *pid_file = g_strdup_printf ("run/sympa/%s.pid", daemons[i]);
+          g_autofree char *script = g_strdup_printf ("/usr/lib/sympa/bin/%s.pl", daemons[i]);
+
+          put_daemon (machine, pid_file, 4300 + i, "/usr/bin/perl", script);
+        }
+    }
+  return machine;
+}
+
+static void
+shoot_services (const char *root,
+                const char *outdir,
+                const char *prefix,
+                gboolean    all)
+{
+  g_autofree char *machine = services_machine (outdir, all);
+  GtkWidget *window;
+  GtkWidget *page;
+
+  g_setenv ("MESSAGERIE_SERVICE_STATE_ROOT", machine, TRUE);
+  window = open_window (root, 960, 760);
+  show_page (window, "sending");
+  show_page (window, "services");
+  page = gtk_widget_get_ancestor (messagerie_window_get_row (MESSAGERIE_WINDOW (window), "antispam"),
+                                  MESSAGERIE_TYPE_SERVICES_PAGE);
+  while (messagerie_services_page_is_busy (MESSAGERIE_SERVICES_PAGE (page)))
+    g_main_context_iteration (NULL, TRUE);
+  spin (300);
+  shoot (window, outdir, prefix, all ? "services-running" : "services-missing");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("MESSAGERIE_SERVICE_STATE_ROOT");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -217,6 +306,10 @@ main (int    argc,
                          "admin@");
   shoot (window, outdir, prefix, "errors");
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The services' states: one missing, then all running. */
+  shoot_services (root, outdir, prefix, FALSE);
+  shoot_services (root, outdir, prefix, TRUE);
 
   /* What Apply shows first: a setting changed, the files it rewrites. */
   window = open_window (root, 960, 760);

@@ -377,12 +377,38 @@ collect_fields (MessagerieWindow *self,
     }
 }
 
+/* The services' states for the POP/IMAP choice of the form. */
+static void
+refresh_services (MessagerieWindow *self)
+{
+  if (self->editor == NULL)
+    return;
+  messagerie_services_page_refresh (self->services_page,
+                                    messagerie_settings_get (messagerie_editor_get_settings (self->editor),
+                                                             "mail_server"));
+}
+
+/* The activity and the services' states are read when their page is
+ * shown, never before. */
+static void
+on_visible_page (MessagerieWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (name, "activity") == 0)
+    messagerie_activity_page_refresh (self->activity_page);
+  else if (g_strcmp0 (name, "services") == 0)
+    refresh_services (self);
+}
+
 static void
 on_first_frame (GdkFrameClock    *clock,
                 MessagerieWindow *self)
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
   messagerie_password_keeper_start (self->keeper);
+  /* The page shown first reads what it shows once the window is there. */
+  on_visible_page (self);
 }
 
 static void
@@ -396,11 +422,12 @@ on_map (GtkWidget *widget)
                     G_CALLBACK (on_first_frame), self);
 }
 
+/* Another POP/IMAP choice needs other packages. */
 static void
-on_visible_page (MessagerieWindow *self)
+on_mail_server_changed (MessagerieWindow *self)
 {
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "activity") == 0)
-    messagerie_activity_page_refresh (self->activity_page);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->services_page)))
+    refresh_services (self);
 }
 
 /* @field's page shown, its row focused. */
@@ -598,6 +625,8 @@ messagerie_window_new (MessagerieApplication *application,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "key-changed::mail_server",
+                           G_CALLBACK (on_mail_server_changed), self, G_CONNECT_SWAPPED);
   on_refreshed (self);
 
   return self;
@@ -627,6 +656,9 @@ messagerie_window_applied (MessagerieWindow *self)
   gtk_label_set_text (self->applied_label, text);
   gtk_revealer_set_reveal_child (self->applied_revealer, TRUE);
   forget_discarded (self);
+  /* Apply starts and stops services. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->services_page)))
+    refresh_services (self);
 }
 
 void
