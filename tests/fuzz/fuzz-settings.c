@@ -47,8 +47,8 @@ render (MessagerieSettings *settings,
       MessagerieRenderedFile *file = g_ptr_array_index (files, i);
       g_autofree char *shown = messagerie_render_masked (file);
 
-      g_assert_true (g_utf8_validate (file->contents, -1, NULL));
-      g_assert_nonnull (shown);
+      g_assert_true (file->contents == NULL || g_utf8_validate (file->contents, -1, NULL));
+      g_assert_true (shown != NULL || file->contents == NULL);
     }
 }
 
