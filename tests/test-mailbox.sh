@@ -48,19 +48,6 @@ fi
 # shellcheck source=tests/lib-system.sh
 . "$srcdir/tests/lib-system.sh"
 
-local_user=messagerie-eleve
-user_password=Eleve-test-1
-user_created=
-dovecot_pid_file=/run/dovecot/master.pid
-client=$srcdir/tests/mail-client.py
-
-# The Dovecot the services step started, by the PID it wrote.
-dovecot_pid () {
-  local pid
-  pid=$(cat "$dovecot_pid_file" 2>/dev/null) || return 1
-  running "$pid" && echo "$pid"
-}
-
 at_exit () {
   stop_pid "$(dovecot_pid)"
   system_restore || echo "# restoring the saved files FAILED: they are in $work/saved.tar" >&2
@@ -71,6 +58,8 @@ chmod 0755 "$work"
 
 # shellcheck source=tests/lib-exim-root.sh
 . "$srcdir/tests/lib-exim-root.sh"
+# shellcheck source=tests/lib-services.sh
+. "$srcdir/tests/lib-services.sh"
 
 modes=(imap pop pop-imap none)
 # Per mode: apply, Dovecot's state, the ports, the message; IMAP modes: the
@@ -101,14 +90,7 @@ system_save "${system_apply_paths[@]}" "${debconf_db[@]}" /etc/dovecot/local.con
   bail "could not save the real files: nothing applied"
 template_sum=$(sha256sum </etc/exim4/exim4.conf.template)
 
-if ! id "$local_user" >/dev/null 2>&1; then
-  mkdir -p "$work/home"
-  useradd -M -d "$work/home" -s /usr/sbin/nologin "$local_user" || bail "useradd $local_user"
-  user_created=1
-  chown "$local_user:" "$work/home"
-fi
-echo "$local_user:$user_password" | chpasswd || bail "chpasswd $local_user"
-maildir=$work/home/Maildir
+make_mail_user || bail "the test user $local_user could not be made"
 
 # Dovecot on the loopback address only, as a test's own local settings.
 echo "listen = 127.0.0.1" >/etc/dovecot/local.conf
@@ -123,32 +105,10 @@ chmod 0660 "/var/mail/$local_user"
 # Steps
 
 # apply NAME KEY=VALUE...: one case, the helper as pkexec runs it.
-apply () {
-  local name=$1 rc=0 code
-  shift
-  helper_input module=scribe relay_enabled=false antispam=false mailing_lists=false \
-    mailbox_quota_mb=1 "mail_domain=$mail_domain" "root_sender=$root_sender" \
-    "root_recipient=$root_recipient" "$@" >"$work/settings"
-  PKEXEC_UID=0 "$helper" apply <"$work/settings" >"$work/apply.out" 2>"$work/apply.err" || rc=$?
-  code=$(result_code "$work/apply.out")
-  if [ "$rc" -eq 0 ] && [ "$code" = ok ]; then
-    ok "$name: apply: ok"
-  else
-    not_ok "$name: apply ends with ok"
-    { echo "exit $rc"; cat "$work/apply.out" "$work/apply.err"; } | diag
-  fi
-}
+apply () { apply_system "$@"; }
 
-# send SUBJECT [SIZE]: a message from the user to the user, delivered now;
-# SIZE bytes of base64 in its body.
-send () {
-  {
-    printf 'To: %s@%s\nSubject: %s\n\n' "$local_user" "$mail_domain" "$1"
-    if [ -n "${2:-}" ]; then head -c "$2" /dev/urandom | base64; else echo "A message of tests/test-mailbox.sh."; fi
-  } | /usr/sbin/sendmail -odf -oi -f "$local_user@$mail_domain" "$local_user@$mail_domain" >"$work/send.log" 2>&1
-}
-
-in_maildir () { grep -rlqF "Subject: $1" "$maildir/new" "$maildir/cur" 2>/dev/null; }
+# deliver SUBJECT [SIZE]: from the user to the user.
+deliver () { send "$local_user@$mail_domain" "$local_user@$mail_domain" "$@"; }
 
 port_open () { "$python" "$client" port "$1" >/dev/null 2>&1; }
 
@@ -163,11 +123,6 @@ ports () {
     test "$got_imap $got_pop" = "$want_imap $want_pop"
 }
 
-# route ADDRESS: "ROUTER TRANSPORT" of exim's route for ADDRESS.
-route () {
-  LC_ALL=C "$exim" -bt "$1" 2>&1 | sed -n 's/^ *router = \([^,]*\), transport = \(.*\)$/\1 \2/p' | head -n 1
-}
-
 # debian_tools NAME: update-exim4.conf, dpkg-reconfigure and the upgrade's
 # postinst, each one case: exits 0 and a local user's mail still goes to
 # Dovecot, and is delivered there.
@@ -180,7 +135,7 @@ debian_tools () {
     DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true $tool >"$work/debian.log" 2>&1 || rc=$?
     got=$(route "$local_user@$mail_domain")
     token="after $(basename "${tool%% *}") $name $RANDOM"
-    send "$token"
+    deliver "$token"
     if [ "$rc" -eq 0 ] && [ "$got" = "local_user messagerie_dovecot" ] && in_maildir "$token"; then
       ok "$name: after ${tool%% $exim4_version}, local mail still goes to Dovecot ($got)"
     else
@@ -208,7 +163,7 @@ for mode in "${modes[@]}"; do
   ports "$mode"
 
   token="$mode message $RANDOM"
-  send "$token"
+  deliver "$token"
   case $mode in
     none)
       if grep -qF "Subject: $token" "/var/mail/$local_user" && ! in_maildir "$token"; then
@@ -243,7 +198,7 @@ for mode in "${modes[@]}"; do
 
     big="$mode over quota $RANDOM"
     before=$(grep -c . "$mainlog")
-    send "$big" 1200000
+    deliver "$big" 1200000
     if ! find "$maildir" -type f -size +1000k | grep -q . &&
        tail -n "+$before" "$mainlog" | grep -q 'messagerie_dovecot transport output: Quota exceeded' &&
        tail -n "+$before" "$mainlog" | grep -q "\*\* $local_user@$mail_domain R=local_user T=messagerie_dovecot"; then
