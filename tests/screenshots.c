@@ -21,6 +21,7 @@
 
 #include "messagerie-core.h"
 #include "messagerie-activity-page.h"
+#include "messagerie-review-dialog.h"
 #include "messagerie-window.h"
 
 static void
@@ -215,6 +216,26 @@ main (int    argc,
                                                                   "root_recipient")),
                          "admin@");
   shoot (window, outdir, prefix, "errors");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* What Apply shows first: a setting changed, the files it rewrites. */
+  window = open_window (root, 960, 760);
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                  "root_sender_name")),
+                         "Serveur du collège");
+  gtk_widget_activate_action (window, "win.review", NULL);
+  spin (300);
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (MESSAGERIE_IS_REVIEW_DIALOG (l->data))
+      {
+        GtkWidget *dialog = l->data;
+
+        while (messagerie_review_dialog_is_busy (MESSAGERIE_REVIEW_DIALOG (dialog)))
+          g_main_context_iteration (NULL, TRUE);
+        spin (300);
+        shoot (dialog, outdir, prefix, "review");
+        gtk_window_destroy (GTK_WINDOW (dialog));
+      }
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* Expert mode, the relay page at its fullest. */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The keyring module (src/messagerie-keyring.c) against a real gnome-keyring
+# The keyring module (src/app/messagerie-keyring.c) against a real gnome-keyring
 # and in every way the keyring can be missing, as one TAP stream (suite
 # "keyring"). Each mode needs its own session, so this script runs
 # `test-keyring MODE --tap` once per mode, in the environment it prepares,

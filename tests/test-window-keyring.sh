@@ -3,7 +3,7 @@
 #
 # The window's keyring cases (test-window's /window/keyring/...), in a
 # session of their own: run from the suite ui, under the display of
-# build-aux/dev's xvfb-run.
+# tests/run-ui.sh.
 #
 #   test-window-keyring.sh working TEST-WINDOW
 #       a private session bus with a real gnome-keyring, unlocked as at
@@ -32,7 +32,7 @@ tests=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 
 if [ "${1:-}" != --session ]; then
   if [ -z "${DISPLAY:-}" ]; then
-    echo "1..0 # SKIP needs a display (run under xvfb-run, as build-aux/dev does)"
+    echo "1..0 # SKIP needs a display (run through tests/run-ui.sh, as meson test does)"
     exit 0
   fi
   make_work messagerie-window-keyring

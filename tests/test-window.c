@@ -15,6 +15,7 @@
 #include "messagerie-core.h"
 #include "messagerie-keyring.h"
 #include "messagerie-activity-page.h"
+#include "messagerie-review-dialog.h"
 #include "messagerie-window.h"
 #include "test-util.h"
 
@@ -235,7 +236,7 @@ find_button (GtkWidget  *widget,
 static GtkWidget *
 apply_button (Fixture *f)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (f->window), "win.apply");
+  GtkWidget *button = find_button (GTK_WIDGET (f->window), "win.review");
 
   g_assert_nonnull (button);
   return button;
@@ -278,12 +279,41 @@ text_equal (const char *text,
   return g_str_equal (text, data);
 }
 
+/* The lasting line of an apply. */
+static gboolean
+text_starts_applied (const char *text,
+                     gpointer    data)
+{
+  g_autofree char *prefix = g_strdup (_("Configuration applied on %s."));
+
+  *strstr (prefix, "%s") = '\0';
+  return g_str_has_prefix (text, prefix);
+}
+
 /* Whether a label shows @text in @widget: a toast's title is one. */
 static gboolean
 label_shown (GtkWidget  *widget,
              const char *text)
 {
   return find_label (widget, TRUE, text_equal, (gpointer) text) != NULL;
+}
+
+/* The label showing @text in @widget or below it. */
+static GtkWidget *
+find_widget_with_label (GtkWidget  *widget,
+                        const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_with_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* The first widget of @type in @widget or below it. */
@@ -625,9 +655,87 @@ test_apply_lands (Fixture       *f,
   mailname = root_file (f->root, "etc/mailname");
   g_assert_cmpstr (mailname, ==, "college.ac-test.fr\n");
   g_assert_true (label_shown (GTK_WIDGET (f->window), _("The configuration has been applied.")));
+  /* A line stays, after the toast, saying when. */
+  {
+    const char *line = find_label (GTK_WIDGET (f->window), FALSE, text_starts_applied, NULL);
+    GtkWidget *revealer = NULL;
+
+    g_assert_nonnull (line);
+    revealer = gtk_widget_get_ancestor (GTK_WIDGET (find_widget_with_label (GTK_WIDGET (f->window), line)),
+                                        GTK_TYPE_REVEALER);
+    g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  }
   /* Applied: nothing left to apply. */
   g_assert_false (action_enabled (f, "apply"));
   g_assert_false (action_enabled (f, "revert"));
+}
+
+/* A row of @list whose title and subtitle contain @title and @subtitle. */
+static gboolean
+list_has_row (GtkWidget  *widget,
+              const char *title,
+              const char *subtitle)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    {
+      const char *t = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+      const char *s = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+
+      if (t && strstr (t, title) && (subtitle == NULL || (s && strstr (s, subtitle))))
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (list_has_row (child, title, subtitle))
+      return TRUE;
+  return FALSE;
+}
+
+/* Apply shows first what changes: the setting with its old and new value,
+ * the files the helper would rewrite; then applies. */
+static void
+test_review (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(MessagerieSettings) saved = messagerie_settings_new ();
+  g_autoptr(GError) error = NULL;
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row (f, "root_sender_name")));
+  AdwMessageDialog *dialog;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  if (!helper_available ())
+    return;
+
+  /* Once applied, the demo's files are in Messagerie's form. */
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+
+  set_text (f, "root_sender_name", "Serveur du collège");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.review", NULL);
+  spin ();
+  dialog = message_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_true (MESSAGERIE_IS_REVIEW_DIALOG (dialog));
+  while (messagerie_review_dialog_is_busy (MESSAGERIE_REVIEW_DIALOG (dialog)))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (list_has_row (GTK_WIDGET (dialog), title, "Serveur Scribe"));
+  g_assert_true (list_has_row (GTK_WIDGET (dialog), title, "Serveur du collège"));
+  g_assert_true (list_has_row (GTK_WIDGET (dialog), "/etc/messagerie/messagerie.conf", NULL));
+  /* What does not change is not listed. */
+  g_assert_false (list_has_row (GTK_WIDGET (dialog), "/etc/mailname", NULL));
+  g_assert_false (list_has_row (GTK_WIDGET (dialog), "/etc/exim4/passwd.client", NULL));
+  g_assert_false (list_has_row (GTK_WIDGET (dialog),
+                                adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row (f, "mail_domain"))),
+                                NULL));
+
+  adw_message_dialog_response (dialog, "apply");
+  wait_idle (f);
+  g_assert_true (messagerie_settings_load_file (saved, f->conf, &error));
+  g_assert_cmpstr (messagerie_settings_get (saved, "root_sender_name"), ==, "Serveur du collège");
 }
 
 static void
@@ -829,6 +937,112 @@ test_revert (Fixture       *f,
   g_assert_false (caption_shown (f, "mail_domain"));
   g_assert_false (action_enabled (f, "revert"));
   g_assert_false (action_enabled (f, "apply"));
+
+  /* The toast brings every change back. */
+  g_assert_true (label_shown (GTK_WIDGET (f->window), _("Changes discarded")));
+  g_assert_true (action_enabled (f, "undo-revert"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-revert", NULL);
+  spin ();
+  g_assert_cmpstr (gtk_editable_get_text (domain), ==, "scribe.ac-test.fr");
+  g_assert_true (action_enabled (f, "revert"));
+  g_assert_false (action_enabled (f, "undo-revert"));
+}
+
+/* Ctrl+Z is the text's own undo: no accelerator discards every change. */
+static void
+test_revert_not_ctrl_z (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(MessagerieApplication) application = messagerie_application_new ();
+  GtkApplication *app = GTK_APPLICATION (application);
+  g_auto(GStrv) actions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Registered without a bus name: startup sets the accelerators. */
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  actions = gtk_application_get_actions_for_accel (app, "<Control>s");
+  g_assert_cmpuint (g_strv_length (actions), ==, 1);
+  g_clear_pointer (&actions, g_strfreev);
+  actions = gtk_application_get_actions_for_accel (app, "<Control>z");
+  g_assert_cmpuint (g_strv_length (actions), ==, 0);
+  g_clear_pointer (&actions, g_strfreev);
+  actions = gtk_application_get_actions_for_accel (app, "<Alt>2");
+  g_assert_cmpuint (g_strv_length (actions), ==, 1);
+  g_assert_cmpstr (actions[0], ==, "win.page(2)");
+}
+
+static AdwViewStackPage *
+stack_page (Fixture    *f,
+            const char *name)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (f->window), ADW_TYPE_VIEW_STACK));
+
+  return adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, name));
+}
+
+static const char *
+visible_page (Fixture *f)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (f->window), ADW_TYPE_VIEW_STACK));
+
+  return adw_view_stack_get_visible_child_name (stack);
+}
+
+/* A page holding an error says so on the switcher; Apply with errors takes
+ * the user to the first one; Alt+N goes to the Nth page. */
+static void
+test_attention (Fixture       *f,
+                gconstpointer  data)
+{
+  g_assert_false (adw_view_stack_page_get_needs_attention (stack_page (f, "relay")));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 2);
+  g_assert_cmpstr (visible_page (f), ==, "sending");
+
+  set_text (f, "relay_host", "pas un nom");
+  g_assert_true (adw_view_stack_page_get_needs_attention (stack_page (f, "relay")));
+  g_assert_false (adw_view_stack_page_get_needs_attention (stack_page (f, "sending")));
+  g_assert_false (action_enabled (f, "apply"));
+
+  set_text (f, "relay_host", "smtp.ac-test.fr");
+  g_assert_false (adw_view_stack_page_get_needs_attention (stack_page (f, "relay")));
+}
+
+/* An error held back (an empty field nobody left) shows when Apply is
+ * pressed, and the window goes to it. */
+static void
+test_apply_shows_first_error (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(MessagerieSettings) settings = messagerie_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (messagerie_settings_load_file (settings, f->conf, &error));
+  messagerie_settings_set (settings, "root_recipient", "");
+  g_assert_true (messagerie_settings_save_file (settings, f->conf, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_object_unref (f->window);
+  f->window = messagerie_window_new (NULL, f->root);
+  g_object_ref_sink (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  spin ();
+
+  set_text (f, "root_sender_name", "Serveur du collège");
+  g_assert_false (has_error (f, "root_recipient"));
+  g_assert_true (action_enabled (f, "apply"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 3);
+  g_assert_cmpstr (visible_page (f), ==, "relay");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  spin ();
+  g_assert_cmpstr (visible_page (f), ==, "sending");
+  g_assert_true (has_error (f, "root_recipient"));
+  g_assert_true (adw_view_stack_page_get_needs_attention (stack_page (f, "sending")));
+  g_assert_true (gtk_widget_has_focus (row (f, "root_recipient")) ||
+                 gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
+                                         row (f, "root_recipient")));
 }
 
 static void
@@ -1804,6 +2018,7 @@ main (int   argc,
   ADD ("activity", test_activity);
   ADD ("error-and-apply", test_error_and_apply);
   ADD ("apply-lands", test_apply_lands);
+  ADD ("review", test_review);
   ADD ("apply-error-on-row", test_apply_error_on_row);
   ADD ("restore", test_restore);
   ADD ("relay-switch", test_relay_switch);
@@ -1811,6 +2026,9 @@ main (int   argc,
   ADD ("relay-auth", test_relay_auth);
   ADD ("modes", test_modes);
   ADD ("revert", test_revert);
+  ADD ("revert-not-ctrl-z", test_revert_not_ctrl_z);
+  ADD ("attention", test_attention);
+  ADD ("apply-shows-first-error", test_apply_shows_first_error);
   ADD ("untouched-empty-neutral", test_untouched_empty_neutral);
   ADD ("untouched-empty-left", test_untouched_empty_left);
   ADD ("mode-remembered", test_mode_remembered);

@@ -7,6 +7,12 @@
 
 G_BEGIN_DECLS
 
+/* pkexec's own exit statuses, never the helper's. */
+typedef enum {
+  MESSAGERIE_PKEXEC_DISMISSED = 126,
+  MESSAGERIE_PKEXEC_NOT_AUTHORIZED = 127,
+} MessageriePkexecStatus;
+
 /* Called in the caller's main context for each line the helper prints. */
 typedef void (*MessagerieHelperLineFunc) (MessagerieReport     *report,
                                           MessagerieReportLine  kind,
@@ -26,8 +32,8 @@ void              messagerie_helper_run_async   (const char               *root,
                                                  GCancellable             *cancellable,
                                                  GAsyncReadyCallback       callback,
                                                  gpointer                  user_data);
-/* The report, and the exit status in @exit_status (126 and 127 are
- * pkexec's). NULL with @error set when the helper could not run. */
+/* The report, and the exit status in @exit_status (see
+ * MessageriePkexecStatus). NULL with @error set when the helper could not run. */
 MessagerieReport *messagerie_helper_run_finish  (GAsyncResult  *result,
                                                  int           *exit_status,
                                                  GError       **error);

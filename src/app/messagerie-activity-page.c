@@ -193,10 +193,10 @@ finish_run (MessagerieActivityPage *self,
         adw_action_row_set_subtitle (self->exim_row, error->message);
       return NULL;
     }
-  /* pkexec's: dismissed (126) says nothing; not authorized (127) does. */
-  if (status == 126)
+  /* pkexec's: dismissed says nothing; not authorized does. */
+  if (status == MESSAGERIE_PKEXEC_DISMISSED)
     return NULL;
-  if (status == 127)
+  if (status == MESSAGERIE_PKEXEC_NOT_AUTHORIZED)
     {
       adw_action_row_set_subtitle (self->exim_row, _("Not authorized to read the mail activity."));
       return NULL;

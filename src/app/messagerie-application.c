@@ -114,15 +114,24 @@ messagerie_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *apply_accels[] = { "<Control>s", NULL };
-  static const char *revert_accels[] = { "<Control>z", NULL };
+  /* Ctrl+Z stays the text fields' own undo: discarding every change is a
+   * button and a menu item, undone from its toast. */
+  static const char *const page_accels[][2] = {
+    { "<Alt>1", NULL }, { "<Alt>2", NULL }, { "<Alt>3", NULL }, { "<Alt>4", NULL },
+  };
 
   G_APPLICATION_CLASS (messagerie_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.apply", apply_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.revert", revert_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.review", apply_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (page_accels); i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.page(%u)", i + 1);
+
+      gtk_application_set_accels_for_action (GTK_APPLICATION (app), action, page_accels[i]);
+    }
 }
 
 static void

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The window's questions and messages: modal message dialogs over the
+ * window, destroyed with it. The callers connect to "response". */
+
+#define G_LOG_DOMAIN "messagerie"
+
+#include <glib/gi18n.h>
+
+#include "messagerie-dialogs.h"
+
+static GtkWidget *
+dialog_new (GtkWindow  *parent,
+            const char *heading,
+            const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  return dialog;
+}
+
+/* A message over the window of @widget, with one button that closes it. */
+void
+messagerie_show_message (GtkWidget  *widget,
+                         const char *heading,
+                         const char *body)
+{
+  GtkWidget *dialog = dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Closing with unapplied changes: "cancel", "discard", and "apply" when
+ * @can_apply. */
+GtkWidget *
+messagerie_close_dialog_new (GtkWindow *parent,
+                             gboolean   can_apply)
+{
+  GtkWidget *dialog = dialog_new (parent, _("Discard unapplied changes?"),
+                                  _("The changes that were not applied will be lost."));
+  AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+
+  adw_message_dialog_add_responses (message,
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (message, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  if (can_apply)
+    {
+      adw_message_dialog_add_response (message, "apply", _("_Apply"));
+      adw_message_dialog_set_response_appearance (message, "apply", ADW_RESPONSE_SUGGESTED);
+    }
+  adw_message_dialog_set_default_response (message, "cancel");
+  adw_message_dialog_set_close_response (message, "cancel");
+
+  return dialog;
+}
+
+/* Restoring the backup made on @date (formatted): "cancel" or "restore". */
+GtkWidget *
+messagerie_restore_dialog_new (GtkWindow  *parent,
+                               const char *date)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  AdwMessageDialog *message;
+
+  body = g_strdup_printf (_("The files changed on %s will be put back as they were before, "
+                            "and the mail service reloaded. The current configuration is kept "
+                            "as well, so this can be undone."), date);
+  dialog = dialog_new (parent, _("Restore the previous configuration?"), body);
+  message = ADW_MESSAGE_DIALOG (dialog);
+  adw_message_dialog_add_responses (message,
+                                    "cancel", _("_Cancel"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (message, "restore", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (message, "cancel");
+  adw_message_dialog_set_close_response (message, "cancel");
+
+  return dialog;
+}
