@@ -181,7 +181,8 @@ apply_system "lists off" mailing_lists=false mail_server=none
 got=$(list_route)
 check "lists off: exim no longer routes $list@$mail_domain to Sympa ($got)" \
   test "${got%% *}" != messagerie_sympa
-check "lists off: Sympa's daemons are stopped" test -z "$(sympa_pids)"
+check "lists off: Sympa's daemons are stopped and disabled (runlevel 2: $(ls /etc/rc2.d | grep sympa))" \
+  test -z "$(sympa_pids)" -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*sympa')"
 
 # ---------------------------------------------------------------------------
 

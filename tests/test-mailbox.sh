@@ -152,7 +152,9 @@ for mode in "${modes[@]}"; do
   apply "$mode" "mail_server=$mode"
   pid=$(dovecot_pid)
   if [ "$mode" = none ]; then
-    check "none: Dovecot is stopped" test -z "$pid"
+    # update-rc.d disable turns the start links into stop links.
+    check "none: Dovecot is stopped and disabled (runlevel 2: $(ls /etc/rc2.d | grep dovecot))" \
+      test -z "$pid" -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*dovecot')"
   elif [ -n "$pid" ] && [ "$pid" != "$previous_pid" ]; then
     ok "$mode: Dovecot runs (PID $pid${previous_pid:+, restarted: it was $previous_pid})"
   else
