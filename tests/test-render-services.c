@@ -243,6 +243,15 @@ test_not_installed (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "messagerie_sympa:"));
   g_assert_null (strstr (text, "messagerie_dovecot"));
   g_assert_cmpuint (count_blocks (text), ==, 1);
+
+  /* Sympa installed, its file unreadable to the user running render: the
+   * route is shown, its file is not. */
+  g_hash_table_remove (fixture->existing, MESSAGERIE_PATH_SYMPA_CONF);
+  g_hash_table_insert (fixture->existing, g_strdup (MESSAGERIE_PATH_SYMPA_DIR), g_strdup (""));
+  g_clear_pointer (&files, g_ptr_array_unref);
+  files = render (fixture);
+  g_assert_nonnull (strstr (find (files, MESSAGERIE_PATH_TEMPLATE)->contents, "messagerie_sympa:"));
+  g_assert_null (find (files, MESSAGERIE_PATH_SYMPA_CONF));
 }
 
 static void

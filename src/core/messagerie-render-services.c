@@ -354,7 +354,8 @@ messagerie_render_services (MessagerieSettings  *settings,
    * delivery agent that is not there. The helper says it is missing. */
   gboolean dovecot = mail_server && dovecot_installed &&
                      !g_str_equal (messagerie_settings_get (settings, "mail_server"), "none");
-  gboolean sympa = mail_server && sympa_conf != NULL &&
+  gboolean sympa = mail_server &&
+                   (sympa_conf != NULL || g_hash_table_contains (existing, MESSAGERIE_PATH_SYMPA_DIR)) &&
                    messagerie_settings_get_boolean (settings, "mailing_lists");
   g_autofree char *routers = router_lines (settings, dovecot, sympa);
   g_autofree char *transports = transport_lines (dovecot);
@@ -372,7 +373,9 @@ messagerie_render_services (MessagerieSettings  *settings,
       g_ptr_array_add (files, file);
     }
 
-  if (sympa)
+  /* Its domain is set in its file, which the user running render may not
+   * read: then it is not shown. */
+  if (sympa && sympa_conf != NULL)
     add_changed (files, existing, MESSAGERIE_PATH_SYMPA_CONF,
                  render_sympa_conf (sympa_conf, messagerie_settings_get (settings, "mail_domain")),
                  0640, "sympa");

@@ -28,6 +28,9 @@ G_BEGIN_DECLS
 /* Sympa's configuration (its domain), present when Sympa is installed, and
  * the aliases its alias manager writes for each list. */
 #define MESSAGERIE_PATH_SYMPA_CONF     "/etc/sympa/sympa/sympa.conf"
+/* Sympa's configuration folder: present when Sympa is installed, also for
+ * a user who may not read sympa.conf (render without privilege). */
+#define MESSAGERIE_PATH_SYMPA_DIR      "/etc/sympa"
 #define MESSAGERIE_PATH_SYMPA_ALIASES  "/etc/mail/sympa/aliases"
 /* Which gateway and login passwd.client holds a password for, readable by
  * the application, which may not read passwd.client itself. No secret. */
