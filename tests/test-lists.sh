@@ -13,8 +13,12 @@
 # -odf) and its copy reaches the subscriber, a local user: in the Maildir
 # through Dovecot with the mail server on, in /var/mail with it off.
 #
-# Needs root, exim4, sympa (installed with build-aux/dev's preseed) and
-# Dovecot. Saves every file it may change (apply's, Sympa's configuration,
+# Then every service on (the anti-spam too: the system's spamd, started by
+# the services step, scans the list's mail received over SMTP), and every
+# service off: no route, every daemon stopped and disabled.
+#
+# Needs root, exim4-daemon-heavy, spamd, sympa (installed with
+# build-aux/prepare-machine's preseed) and Dovecot. Saves every file it may change (apply's, Sympa's configuration,
 # lists, database and spools, the runlevel links) and puts them back
 # exactly; stops every daemon it started, by PID. Environment:
 # MESSAGERIE_HELPER.
@@ -45,7 +49,7 @@ sympa_pids () {
 
 at_exit () {
   local pid
-  for pid in $(sympa_pids) $(dovecot_pid); do stop_pid "$pid"; done
+  for pid in $(sympa_pids) $(dovecot_pid) $(pid_running /run/spamd.pid); do stop_pid "$pid"; done
   system_restore || echo "# restoring the saved files FAILED: they are in $work/saved.tar" >&2
   if [ -n "$user_created" ]; then userdel "$local_user" 2>/dev/null; fi
 }
@@ -59,9 +63,10 @@ chmod 0755 "$work"
 
 # Lists on with the mail server (apply, Sympa's domain, daemons, route,
 # list made, message delivered), again after dpkg-reconfigure; with the
-# mail server off (apply, message in mbox); off (apply, route, daemons);
-# the end.
-plan=$(( 6 + 1 + 2 + 3 + 2 ))
+# mail server off (apply, message in mbox); every service on (apply,
+# daemons, a message over SMTP scanned and delivered); every service off
+# (apply, route, daemons); the end.
+plan=$(( 6 + 1 + 2 + 3 + 3 + 2 ))
 echo "1..$plan"
 
 missing=
@@ -72,6 +77,8 @@ missing=
 [ -x /etc/init.d/dovecot ] || missing+="/etc/init.d/dovecot missing (package dovecot-core)"$'\n'
 [ -n "$helper" ] && [ -x "$helper" ] || missing+="MESSAGERIE_HELPER is not set to the built helper ('$helper')"$'\n'
 if [ -n "$(sympa_pids)" ]; then missing+="Sympa already runs: stop it first"$'\n'; fi
+if pid_running /run/spamd.pid >/dev/null; then missing+="spamd already runs: stop it first"$'\n'; fi
+[ -x /etc/init.d/spamd ] || missing+="/etc/init.d/spamd missing (package spamd)"$'\n'
 if dovecot_pid >/dev/null; then missing+="a Dovecot already runs: stop it first"$'\n'; fi
 if [ -n "$missing" ]; then
   printf '%s' "$missing" | diag
@@ -134,6 +141,8 @@ list_route () {
 }
 to_sympa="messagerie_sympa | /usr/lib/sympa/bin/queue $list@$mail_domain"
 
+port_open () { "$python" "$client" port "$1" >/dev/null 2>&1; }
+
 in_mbox () { grep -qF "Subject: $1" "/var/mail/$local_user" 2>/dev/null; }
 
 # list_message NAME CHECK: a subscriber's message to the list reaches the
@@ -177,12 +186,32 @@ check "lists on: after dpkg-reconfigure exim4-config, still routed to Sympa ($go
 apply_system "lists on, mail server off" mailing_lists=true mail_server=none
 list_message "lists on, mail server off" in_mbox
 
-apply_system "lists off" mailing_lists=false mail_server=none
+# Every service on: the anti-spam scans the list's mail, received over
+# SMTP (exim4 -bs runs the daemon's ACLs), before Sympa distributes it.
+apply_system "all on" antispam=true mailing_lists=true mail_server=pop-imap
+wait_for 60 port_open 783
+check "all on: spamd, Dovecot and Sympa's daemons run" \
+  test -n "$(pid_running /run/spamd.pid)" -a -n "$(dovecot_pid)" -a "$(sympa_pids | wc -l)" -eq "${#sympa_daemons[@]}"
+token="over SMTP to the list $RANDOM"
+printf 'EHLO client.test\r\nMAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\nFrom: %s\r\nSubject: %s\r\n\r\nHello list.\r\n.\r\nQUIT\r\n' \
+  "$local_user@$mail_domain" "$list@$mail_domain" "$local_user@$mail_domain" "$token" |
+  LC_ALL=C "$exim" -odi -bs >"$work/smtp.log" 2>&1
+if wait_for 60 in_maildir "$token" &&
+   grep -rlF "Subject: $token" "$maildir" | xargs -r grep -q '^X-Spam-Score: '; then
+  ok "all on: a message to the list over SMTP is scanned (X-Spam-Score) and reaches the subscriber"
+else
+  not_ok "all on: a message to the list over SMTP is scanned and reaches the subscriber"
+  { cat "$work/smtp.log"; tail -n 8 "$mainlog"; } | diag
+fi
+
+apply_system "all off" antispam=false mailing_lists=false mail_server=none
 got=$(list_route)
-check "lists off: exim no longer routes $list@$mail_domain to Sympa ($got)" \
+check "all off: exim no longer routes $list@$mail_domain to Sympa ($got)" \
   test "${got%% *}" != messagerie_sympa
-check "lists off: Sympa's daemons are stopped and disabled (runlevel 2: $(ls /etc/rc2.d | grep sympa))" \
-  test -z "$(sympa_pids)" -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*sympa')"
+check "all off: spamd, Dovecot and Sympa are stopped and disabled (runlevel 2: $(ls /etc/rc2.d | grep -E 'spamd|dovecot|sympa' | tr '\n' ' '))" \
+  test -z "$(sympa_pids)$(dovecot_pid)$(pid_running /run/spamd.pid)" \
+    -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*sympa')" -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*dovecot')" \
+    -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*spamd')"
 
 # ---------------------------------------------------------------------------
 
