@@ -154,6 +154,8 @@ deliver () {
     cp "/var/mail/$local_user" "$work/delivered"
   fi
   [ -s "$work/delivered" ] || echo "nothing was delivered" >>"$work/deliver.log"
+  # A delivery that failed must not stay in the machine's queue.
+  "$exim" -Mrm "$message_id" >/dev/null 2>&1 || true
 }
 
 headers_of () { sed '/^$/q' "$1"; }
