@@ -30,6 +30,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "messagerie-core-private.h"
 #include "messagerie-render.h"
 #include "messagerie-rules.h"
 #include "messagerie-settings.h"

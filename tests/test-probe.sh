@@ -263,6 +263,12 @@ verdict smtps-auth-login ok "implicit TLS, AUTH LOGIN only" "server=$gateway" "t
 server_port=
 probe resolve relay_host=nonexistent.invalid
 verdict resolve resolve "a name that does not resolve" 'message~nonexistent.invalid' '!server'
+# One sentence of Messagerie's, not the resolver's own words after it.
+if grep -q "Error resolving" "$work/resolve/out"; then
+  not_ok "resolve: the message repeats the resolver's error"; diag "$work/resolve/out"
+else
+  ok "resolve: the message is one sentence, without the resolver's error"
+fi
 
 # A port nothing listens on: the system's choice, closed again at once.
 server_port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("'"$gateway_address"'", 0)); print(s.getsockname()[1])')
@@ -327,6 +333,23 @@ gateway auth-failed starttls good --user "$relay_user" --password "$relay_passwo
 password='wrong password' probe auth-failed relay_auth=true; server_stop
 verdict auth-failed auth-failed "a wrong password" mechanism=PLAIN 'reply~^535 ' \
   'message~535 5.7.8 Authentication credentials invalid'
+
+# Authentication on, the password only on the server (none given): the
+# name, TLS, the certificate and the login methods are tested; neither the
+# login nor the envelope is tried, and the message says so.
+gateway login-untested starttls good --user "$relay_user" --password "$relay_password"
+password= probe login-untested relay_auth=true "root_sender=$root_sender" \
+  "root_recipient=$root_recipient"; server_stop
+verdict login-untested ok "AUTH on, the password only on the server" "tls~$tls_version" \
+  "certificate=$gateway" '!mechanism' 'message~was not tried'
+if [ -s "$work/login-untested/server.log" ] &&
+   ! grep -qE "AUTH (PLAIN|LOGIN) as" "$work/login-untested/server.log" &&
+   ! grep -q "MAIL FROM:<" "$work/login-untested/server.log"; then
+  ok "login-untested: the gateway saw no login and no MAIL FROM"
+else
+  not_ok "login-untested: the gateway saw no login and no MAIL FROM"
+  diag "$work/login-untested/server.log"
+fi
 
 # The envelope of root's mail, tried after the login and reset: no message.
 gateway sender-refused starttls good --user "$relay_user" --password "$relay_password" \

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "messagerie-core-private.h"
 #include "messagerie-render.h"
 #include "test-util.h"
 

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "messagerie-core-private.h"
 #include "messagerie-rules.h"
 
 /* A valid Scribe server relaying through an authenticating gateway: every
@@ -893,12 +894,41 @@ test_severity_to_string (void)
 static void
 test_finding_free (void)
 {
-  g_autoptr(MessagerieFinding) finding = g_new0 (MessagerieFinding, 1);
+  g_autoptr(MessagerieFinding) finding =
+    messagerie_finding_new ("mail_domain", "E1", MESSAGERIE_SEVERITY_ERROR, "message");
 
-  finding->key = g_strdup ("mail_domain");
-  finding->rule = g_strdup ("E1");
-  finding->message = g_strdup ("message");
+  g_assert_cmpstr (finding->key, ==, "mail_domain");
+  g_assert_cmpstr (finding->rule, ==, "E1");
+  g_assert_cmpint (finding->severity, ==, MESSAGERIE_SEVERITY_ERROR);
+  g_assert_cmpstr (finding->message, ==, "message");
   messagerie_finding_free (NULL);
+}
+
+/* A copy owns strings of its own, equal to the original's; as a boxed
+ * type it goes through GValue the same way. */
+static void
+test_finding_copy (void)
+{
+  g_autoptr(MessagerieFinding) finding =
+    messagerie_finding_new ("relay_tls", "W2", MESSAGERIE_SEVERITY_WARNING, "clear text");
+  g_autoptr(MessagerieFinding) copy = messagerie_finding_copy (finding);
+  g_auto(GValue) value = G_VALUE_INIT;
+  MessagerieFinding *boxed;
+
+  g_assert_true (copy != finding);
+  g_assert_true (copy->key != finding->key);
+  g_assert_true (copy->message != finding->message);
+  g_assert_cmpstr (copy->key, ==, "relay_tls");
+  g_assert_cmpstr (copy->rule, ==, "W2");
+  g_assert_cmpint (copy->severity, ==, MESSAGERIE_SEVERITY_WARNING);
+  g_assert_cmpstr (copy->message, ==, "clear text");
+
+  g_value_init (&value, MESSAGERIE_TYPE_FINDING);
+  g_value_set_boxed (&value, finding);
+  boxed = g_value_dup_boxed (&value);
+  g_assert_true (boxed != finding);
+  g_assert_cmpstr (boxed->rule, ==, "W2");
+  messagerie_finding_free (boxed);
 }
 
 static void
@@ -1139,6 +1169,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/api/have-error", test_have_error);
   g_test_add_func ("/rules/api/severity-to-string", test_severity_to_string);
   g_test_add_func ("/rules/api/finding-free", test_finding_free);
+  g_test_add_func ("/rules/api/finding-copy", test_finding_copy);
   g_test_add_func ("/rules/api/is-valid-domain", test_is_valid_domain);
   g_test_add_func ("/rules/api/is-valid-address", test_is_valid_address);
   g_test_add_func ("/rules/api/is-ip-address", test_is_ip_address);

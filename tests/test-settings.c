@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 
+#include "messagerie-core-private.h"
 #include "messagerie-settings.h"
 #include "test-util.h"
 
@@ -605,6 +606,105 @@ test_in_use (void)
     }
 }
 
+/* The key table: for every key (and the password), the least mode whose
+ * window shows it, and when it is in use. Every key of the table must be
+ * here, so that a new key gets its mode and rule on purpose. */
+static void
+test_key_table (void)
+{
+  /* What each in-use rule is given: w = no mail server (amon), m = a mail
+   * server with the anti-spam off, s = with it on, r = relaying off,
+   * n = relaying without TLS or login, t = STARTTLS on 587, c = a custom
+   * port, l = a login. */
+  static const char *const contexts = "wmsrntcl";
+  static const struct {
+    const char     *key;
+    MessagerieMode  mode;
+    const char     *in_use;   /* the contexts above in which it is */
+  } cases[] = {
+    { "machine_name", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "dns_domain", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "containers", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "module", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "webmail", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "apache_upload_max_mb", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "antispam", MESSAGERIE_MODE_BASIC, "msrntcl" },
+    { "spam_flag_score", MESSAGERIE_MODE_EXPERT, "srntcl" },
+    { "spam_reject_score", MESSAGERIE_MODE_EXPERT, "srntcl" },
+    { "mail_server", MESSAGERIE_MODE_BASIC, "msrntcl" },
+    { "mailing_lists", MESSAGERIE_MODE_BASIC, "msrntcl" },
+    { "mail_domain", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "root_sender", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "root_sender_name", MESSAGERIE_MODE_NORMAL, "wmsrntcl" },
+    { "root_recipient", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "max_message_size_mb", MESSAGERIE_MODE_NORMAL, "wmsrntcl" },
+    { "mailbox_quota_mb", MESSAGERIE_MODE_BASIC, "msrntcl" },
+    { "rewrite_headers", MESSAGERIE_MODE_EXPERT, "wmsrntcl" },
+    { "relay_enabled", MESSAGERIE_MODE_BASIC, "wmsrntcl" },
+    { "relay_host", MESSAGERIE_MODE_BASIC, "wmsntcl" },
+    { "relay_tls", MESSAGERIE_MODE_BASIC, "wmsntcl" },
+    { "relay_port", MESSAGERIE_MODE_BASIC, "c" },
+    { "relay_custom_implicit_tls", MESSAGERIE_MODE_EXPERT, "c" },
+    { "relay_tls_verify", MESSAGERIE_MODE_EXPERT, "wmstcl" },
+    { "relay_auth", MESSAGERIE_MODE_BASIC, "wmsntcl" },
+    { "relay_user", MESSAGERIE_MODE_BASIC, "l" },
+    { "password", MESSAGERIE_MODE_BASIC, "l" },
+  };
+  g_autoptr(GPtrArray) settings = g_ptr_array_new_with_free_func (g_object_unref);
+  const MessagerieKey *keys;
+  guint n_keys;
+
+  for (const char *c = contexts; *c; c++)
+    {
+      MessagerieSettings *context = load ("");
+      /* Every context but w and r relays over STARTTLS on 587 and logs in
+       * only where it says so. */
+      const char *module = *c == 'w' ? "amon" : "scribe";
+      const char *tls = *c == 'n' ? "no" : *c == 'c' ? "custom" : "port-587";
+
+      messagerie_settings_set (context, "module", module);
+      messagerie_settings_set (context, "antispam", *c == 'm' ? "false" : "true");
+      messagerie_settings_set (context, "relay_enabled", *c == 'r' ? "false" : "true");
+      messagerie_settings_set (context, "relay_tls", *c == 'r' ? "port-465" : tls);
+      messagerie_settings_set (context, "relay_auth", *c == 'l' || *c == 'r' ? "true" : "false");
+      g_ptr_array_add (settings, context);
+    }
+
+  keys = messagerie_settings_keys (&n_keys);
+  g_assert_cmpuint (n_keys + 1, ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < n_keys; i++)
+    {
+      guint j;
+
+      for (j = 0; j < G_N_ELEMENTS (cases); j++)
+        if (g_str_equal (cases[j].key, keys[i].name))
+          break;
+      if (j == G_N_ELEMENTS (cases))
+        g_error ("the key %s has no case", keys[i].name);
+      g_assert_cmpint (keys[i].mode, ==, cases[j].mode);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      if (messagerie_settings_key_mode (cases[i].key) != cases[i].mode)
+        g_error ("%s: mode %d, not %d", cases[i].key,
+                 messagerie_settings_key_mode (cases[i].key), cases[i].mode);
+
+      for (guint c = 0; contexts[c]; c++)
+        {
+          gboolean expected = strchr (cases[i].in_use, contexts[c]) != NULL;
+
+          if (messagerie_settings_in_use (g_ptr_array_index (settings, c), cases[i].key) != expected)
+            g_error ("%s should %sbe in use in context %c", cases[i].key,
+                     expected ? "" : "not ", contexts[c]);
+        }
+    }
+
+  /* Not in the table: shown in every mode, always in use. */
+  g_assert_cmpint (messagerie_settings_key_mode ("unknown"), ==, MESSAGERIE_MODE_BASIC);
+  g_assert_true (messagerie_settings_in_use (g_ptr_array_index (settings, 0), "unknown"));
+}
+
 static void
 test_domain_is_host_name (void)
 {
@@ -663,6 +763,7 @@ main (int    argc,
   g_test_add_func ("/settings/profiles-and-normalize", test_profiles_and_normalize);
   g_test_add_func ("/settings/copy-and-equal", test_copy_and_equal);
   g_test_add_func ("/settings/in-use", test_in_use);
+  g_test_add_func ("/settings/key-table", test_key_table);
   g_test_add_func ("/settings/domain-is-host-name", test_domain_is_host_name);
 
   return g_test_run ();

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "messagerie-core.h"
+#include "messagerie-core-private.h"
 #include "messagerie-smtp.h"
 
 static MessagerieSmtpReply *
@@ -364,8 +365,9 @@ test_probe_invalid (Fixture       *fixture,
     "relay_enabled=false\n",
     "relay_host=\n",
     "relay_port=0\n",
-    /* Authentication without a password. */
-    "relay_auth=true\nrelay_user=scribe\n",
+    /* Authentication without a user name. Without a password (it is only
+     * on the server) the test runs, up to the login. */
+    "relay_auth=true\nrelay_user=\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (extras); i++)
@@ -445,6 +447,128 @@ test_probe_deadline (Fixture       *fixture,
   g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC + G_USEC_PER_SEC / 2);
 }
 
+/* ------------------------------------------------------------------------
+ * The probe against a scripted gateway: each step's diagnosis
+ * ------------------------------------------------------------------------ */
+
+/* The gateway's replies, the greeting first, then one per command read;
+ * after the last it closes the connection. */
+typedef struct {
+  const char        *path;
+  const char        *extra;        /* settings */
+  const char *const  replies[6];
+  MessagerieProbeCode code;
+  const char        *step;
+  const char        *in_message;   /* part of the message, untranslated */
+} ScriptCase;
+
+typedef struct {
+  GSocketListener   *listener;
+  const ScriptCase  *script;
+} Gateway;
+
+static gpointer
+gateway_run (gpointer user_data)
+{
+  Gateway *gateway = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketConnection) connection =
+    g_socket_listener_accept (gateway->listener, NULL, NULL, &error);
+  g_autoptr(GDataInputStream) in = NULL;
+  GOutputStream *out;
+
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  for (guint i = 0; i < G_N_ELEMENTS (gateway->script->replies) && gateway->script->replies[i]; i++)
+    {
+      const char *reply = gateway->script->replies[i];
+
+      if (i > 0)
+        {
+          g_autofree char *command = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+
+          if (command == NULL)
+            break;
+        }
+      if (!g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL))
+        break;
+    }
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return NULL;
+}
+
+static void
+test_probe_script (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const ScriptCase *script = data;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(MessagerieSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  Gateway gateway = { listener, script };
+  GThread *thread = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  fixture->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  /* No reply at all: nothing listens there. */
+  if (script->replies[0] == NULL)
+    g_socket_listener_close (listener);
+  else
+    thread = g_thread_new ("gateway", gateway_run, &gateway);
+
+  settings = settings_for (fixture, script->extra);
+  messagerie_settings_set_password (settings, "secret");
+  run_probe (fixture, settings, 10);
+  if (thread != NULL)
+    g_thread_join (thread);
+
+  g_assert_no_error (fixture->error);
+  g_assert_nonnull (fixture->result);
+  g_assert_cmpstr (messagerie_probe_code_to_string (fixture->result->code), ==,
+                   messagerie_probe_code_to_string (script->code));
+  g_assert_cmpstr (fixture->result->step, ==, script->step);
+  g_assert_nonnull (fixture->result->message);
+  if (strstr (fixture->result->message, script->in_message) == NULL)
+    g_error ("“%s” is not in “%s”", script->in_message, fixture->result->message);
+}
+
+static const ScriptCase script_cases[] = {
+  { "/probe/script/connection-refused", "", { NULL },
+    MESSAGERIE_PROBE_CONNECT, "connect", "refused the connection" },
+  { "/probe/script/session-refused", "", { "554 go away\r\n" },
+    MESSAGERIE_PROBE_PROTOCOL, "greeting", "refuses the session: 554 go away" },
+  { "/probe/script/not-smtp", "", { "HTTP/1.1 400 Bad Request\r\n" },
+    MESSAGERIE_PROBE_PROTOCOL, "greeting", "is not SMTP" },
+  { "/probe/script/closed-during-ehlo", "", { "220 gw.example ESMTP\r\n" },
+    MESSAGERIE_PROBE_PROTOCOL, "ehlo", "closed the connection during EHLO" },
+  { "/probe/script/helo-refused", "",
+    { "220 gw.example\r\n", "502 no ESMTP\r\n", "501 no\r\n" },
+    MESSAGERIE_PROBE_PROTOCOL, "ehlo", "(EHLO and HELO scribe.monetab.lan): 501 no" },
+  { "/probe/script/starttls-missing", "",
+    { "220 gw.example ESMTP\r\n", "250-gw.example\r\n250 AUTH PLAIN\r\n" },
+    MESSAGERIE_PROBE_STARTTLS_MISSING, "starttls", "does not offer STARTTLS on port" },
+  { "/probe/script/starttls-refused", "",
+    { "220 gw.example ESMTP\r\n", "250-gw.example\r\n250 STARTTLS\r\n", "454 TLS not available\r\n" },
+    MESSAGERIE_PROBE_TLS, "starttls", "refused it: 454 TLS not available" },
+  { "/probe/script/data-before-tls", "",
+    { "220 gw.example ESMTP\r\n", "250-gw.example\r\n250 STARTTLS\r\n", "220 go ahead\r\n250 injected\r\n" },
+    MESSAGERIE_PROBE_PROTOCOL, "starttls", "sent data before TLS started" },
+  { "/probe/script/handshake-failed", "",
+    { "220 gw.example ESMTP\r\n", "250-gw.example\r\n250 STARTTLS\r\n", "220 go ahead\r\n" },
+    MESSAGERIE_PROBE_TLS, "starttls", "The TLS handshake with the gateway failed" },
+  { "/probe/script/unexpected", "",
+    { "220 gw.example ESMTP\r\n", "354 what\r\n" },
+    MESSAGERIE_PROBE_PROTOCOL, "ehlo", "Unexpected answer of the gateway during EHLO: 354 what" },
+};
+
 int
 main (int    argc,
       char **argv)
@@ -463,6 +587,9 @@ main (int    argc,
   g_test_add ("/probe/cancel", Fixture, NULL, fixture_set_up, test_probe_cancel, fixture_tear_down);
   g_test_add ("/probe/timeout", Fixture, NULL, fixture_set_up, test_probe_timeout, fixture_tear_down);
   g_test_add ("/probe/deadline", Fixture, NULL, fixture_set_up, test_probe_deadline, fixture_tear_down);
+  for (guint i = 0; i < G_N_ELEMENTS (script_cases); i++)
+    g_test_add (script_cases[i].path, Fixture, &script_cases[i], fixture_set_up, test_probe_script,
+                fixture_tear_down);
 
   return g_test_run ();
 }

@@ -13,8 +13,10 @@
 #include <glib/gstdio.h>
 
 #include "messagerie-core.h"
+#include "messagerie-core-private.h"
 #include "messagerie-keyring.h"
 #include "messagerie-activity-page.h"
+#include "messagerie-restore-dialog.h"
 #include "messagerie-review-dialog.h"
 #include "messagerie-window.h"
 #include "test-util.h"
@@ -790,6 +792,46 @@ test_apply_error_on_row (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "password"))), ==, "s3cret:pass");
   g_assert_false (action_enabled (f, "apply"));
   g_assert_false (action_enabled (f, "revert"));
+}
+
+/* Two applies kept: the older one chosen puts back what was there before
+ * the first. */
+static void
+test_restore_choice (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *mailname = NULL;
+  AdwMessageDialog *dialog;
+
+  if (!helper_available ())
+    return;
+
+  original = root_file (f->root, "etc/mailname");
+  set_text (f, "mail_domain", "college.ac-test.fr");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+  /* Backups are named by the second. */
+  g_usleep (1100 * 1000);
+  set_text (f, "mail_domain", "lycee.ac-test.fr");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.apply", NULL);
+  wait_idle (f);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.restore", NULL);
+  wait_idle (f);
+  dialog = message_dialog (f);
+  g_assert_true (MESSAGERIE_IS_RESTORE_DIALOG (dialog));
+  /* The newest is chosen first; there are two. */
+  g_assert_true (messagerie_restore_dialog_choose (MESSAGERIE_RESTORE_DIALOG (dialog), 1));
+  g_assert_false (messagerie_restore_dialog_choose (MESSAGERIE_RESTORE_DIALOG (dialog), 2));
+  g_assert_true (list_has_row (GTK_WIDGET (dialog), "", NULL));
+  answer (dialog, "restore");
+  wait_idle (f);
+
+  mailname = root_file (f->root, "etc/mailname");
+  g_assert_cmpstr (mailname, ==, original);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (f, "mail_domain"))), ==,
+                   "monetab.ac-test.fr");
 }
 
 static void
@@ -2021,6 +2063,7 @@ main (int   argc,
   ADD ("review", test_review);
   ADD ("apply-error-on-row", test_apply_error_on_row);
   ADD ("restore", test_restore);
+  ADD ("restore-choice", test_restore_choice);
   ADD ("relay-switch", test_relay_switch);
   ADD ("relay-port", test_relay_port);
   ADD ("relay-auth", test_relay_auth);

@@ -59,28 +59,3 @@ messagerie_close_dialog_new (GtkWindow *parent,
 
   return dialog;
 }
-
-/* Restoring the backup made on @date (formatted): "cancel" or "restore". */
-GtkWidget *
-messagerie_restore_dialog_new (GtkWindow  *parent,
-                               const char *date)
-{
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-  AdwMessageDialog *message;
-
-  body = g_strdup_printf (_("The files changed on %s will be put back as they were before, "
-                            "and the mail service reloaded. The current configuration is kept "
-                            "as well, so this can be undone."), date);
-  dialog = dialog_new (parent, _("Restore the previous configuration?"), body);
-  message = ADW_MESSAGE_DIALOG (dialog);
-  adw_message_dialog_add_responses (message,
-                                    "cancel", _("_Cancel"),
-                                    "restore", _("_Restore"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (message, "restore", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (message, "cancel");
-  adw_message_dialog_set_close_response (message, "cancel");
-
-  return dialog;
-}

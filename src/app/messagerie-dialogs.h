@@ -10,7 +10,5 @@ void       messagerie_show_message          (GtkWidget  *widget,
                                              const char *body);
 GtkWidget *messagerie_close_dialog_new      (GtkWindow  *parent,
                                              gboolean    can_apply);
-GtkWidget *messagerie_restore_dialog_new    (GtkWindow  *parent,
-                                             const char *date);
 
 G_END_DECLS

@@ -12,8 +12,6 @@
 
 #define G_LOG_DOMAIN "messagerie"
 
-#include <string.h>
-
 #include "messagerie-editor.h"
 
 struct _MessagerieEditor
@@ -74,14 +72,6 @@ held_back (MessagerieEditor *self,
 
   value = messagerie_settings_get (self->settings, key);
   return value == NULL || *value == '\0';
-}
-
-static void
-wipe_free (char *text)
-{
-  if (text != NULL)
-    explicit_bzero (text, strlen (text));
-  g_free (text);
 }
 
 static const MessagerieFinding *
@@ -421,12 +411,9 @@ add_helper_error (MessagerieEditor *self,
                   const char       *rule,
                   const char       *message)
 {
-  MessagerieFinding *finding = g_new0 (MessagerieFinding, 1);
+  MessagerieFinding *finding = messagerie_finding_new (key, rule, MESSAGERIE_SEVERITY_ERROR,
+                                                      message);
 
-  finding->key = g_strdup (key);
-  finding->rule = g_strdup (rule);
-  finding->severity = MESSAGERIE_SEVERITY_ERROR;
-  finding->message = g_strdup (message);
   g_hash_table_replace (self->helper_errors, finding->key, finding);
 }
 
@@ -525,7 +512,7 @@ messagerie_editor_set_stored_password (MessagerieEditor *self,
 {
   g_return_if_fail (MESSAGERIE_IS_EDITOR (self));
 
-  wipe_free (self->stored_password);
+  messagerie_secret_free (self->stored_password);
   self->stored_password = g_strdup (password);
   if (self->settings != NULL)
     g_signal_emit (self, signals[KEY_CHANGED], g_quark_from_static_string ("password"),

@@ -35,27 +35,13 @@ struct _MessagerieField
   /* A neutral note shown in the caption when no finding stands. */
   char             *note;
   /* The mode last shown. */
-  MessagerieView    view;
+  MessagerieMode    view;
   /* Set while the row is updated from the model, so that its handlers do
    * not write back into it. */
   gboolean          syncing;
 };
 
 G_DEFINE_FINAL_TYPE (MessagerieField, messagerie_field, G_TYPE_OBJECT)
-
-/* The least mode that shows @key. */
-static MessagerieView
-key_view (const char *key)
-{
-  if (g_str_equal (key, "root_sender_name") || g_str_equal (key, "max_message_size_mb"))
-    return MESSAGERIE_VIEW_NORMAL;
-
-  if (g_str_equal (key, "rewrite_headers") || g_str_equal (key, "relay_tls_verify")
-      || g_str_equal (key, "relay_custom_implicit_tls") || g_str_has_prefix (key, "spam_"))
-    return MESSAGERIE_VIEW_EXPERT;
-
-  return MESSAGERIE_VIEW_BASIC;
-}
 
 static const char *const *
 key_choices (const char *key)
@@ -299,7 +285,7 @@ messagerie_field_class_init (MessagerieFieldClass *klass)
 static void
 messagerie_field_init (MessagerieField *self)
 {
-  self->view = MESSAGERIE_VIEW_NORMAL;
+  self->view = MESSAGERIE_MODE_NORMAL;
 }
 
 /* The field of @row, which names its key; NULL for a row that names none. */
@@ -390,7 +376,7 @@ messagerie_field_set_note (MessagerieField *self,
 /* The row and its caption show the key's finding in @view. */
 void
 messagerie_field_update (MessagerieField *self,
-                         MessagerieView   view)
+                         MessagerieMode   view)
 {
   const MessagerieFinding *finding;
   gboolean error, warning, visible;
@@ -407,7 +393,7 @@ messagerie_field_update (MessagerieField *self,
    * insensitive. */
   visible = finding != NULL ||
             (messagerie_settings_in_use (messagerie_editor_get_settings (self->editor), self->key)
-             && view >= key_view (self->key));
+             && view >= messagerie_settings_key_mode (self->key));
 
   gtk_widget_set_visible (self->row, visible);
   gtk_widget_set_visible (self->caption, visible && (finding != NULL || self->note != NULL));

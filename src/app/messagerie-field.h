@@ -7,13 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* What the window shows: a mode only hides rows. */
-typedef enum {
-  MESSAGERIE_VIEW_BASIC,
-  MESSAGERIE_VIEW_NORMAL,
-  MESSAGERIE_VIEW_EXPERT,
-} MessagerieView;
-
 #define MESSAGERIE_TYPE_FIELD (messagerie_field_get_type ())
 G_DECLARE_FINAL_TYPE (MessagerieField, messagerie_field, MESSAGERIE, FIELD, GObject)
 
@@ -25,7 +18,7 @@ GtkWidget       *messagerie_field_get_caption (MessagerieField  *self);
 void             messagerie_field_set_note    (MessagerieField  *self,
                                                const char       *note);
 void             messagerie_field_update      (MessagerieField  *self,
-                                               MessagerieView    view);
+                                               MessagerieMode    view);
 void             messagerie_field_select      (MessagerieField  *self,
                                                const char       *choice);
 

@@ -7,12 +7,11 @@
 
 #define G_LOG_DOMAIN "messagerie"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "messagerie-dialogs.h"
 #include "messagerie-helper-client.h"
+#include "messagerie-restore-dialog.h"
 #include "messagerie-review-dialog.h"
 #include "messagerie-window-private.h"
 
@@ -157,7 +156,7 @@ on_apply_done (GObject      *source,
   if (status == 0 && messagerie_report_succeeded (report))
     {
       MessagerieSettings *settings = messagerie_editor_get_settings (self->editor);
-      g_autofree char *sent = g_strdup (messagerie_settings_get_password (settings));
+      g_autoptr(MessagerieSecretText) sent = g_strdup (messagerie_settings_get_password (settings));
       g_autoptr(MessagerieSettings) before =
         g_object_ref (messagerie_editor_get_on_disk (self->editor));
 
@@ -165,8 +164,6 @@ on_apply_done (GObject      *source,
        * the keyring remembers it. */
       messagerie_editor_applied (self->editor);
       messagerie_password_keeper_applied (self->keeper, before, sent);
-      if (sent != NULL)
-        explicit_bzero (sent, strlen (sent));
       messagerie_window_show_toast (self, g_str_equal (report->result, "unchanged")
                                           ? _("The server already had this configuration.")
                                           : _("The configuration has been applied."));
@@ -317,9 +314,9 @@ on_restore_response (AdwMessageDialog *dialog,
                      const char       *response,
                      MessagerieWindow *self)
 {
-  const char *name = g_object_get_data (G_OBJECT (dialog), "backup");
+  const char *name = messagerie_restore_dialog_get_chosen (MESSAGERIE_RESTORE_DIALOG (dialog));
 
-  if (!g_str_equal (response, "restore") || self->helper_run != NULL)
+  if (!g_str_equal (response, "restore") || name == NULL || self->helper_run != NULL)
     return;
 
   run_helper (self, TRUE, "restore", name, NULL, _("Restoring the previous configuration…"),
@@ -333,9 +330,6 @@ on_backups_done (GObject      *source,
 {
   g_autoptr(MessagerieWindow) self = user_data;
   g_autoptr(MessagerieReport) report = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) fields = NULL;
-  g_autofree char *date = NULL;
   GtkWidget *dialog;
   int status = -1;
 
@@ -349,10 +343,8 @@ on_backups_done (GObject      *source,
       return;
     }
 
-  /* One line per backup, the newest first: NAME, date, number of files. */
-  lines = g_strsplit (report->other->str, "\n", 2);
-  if (lines[0] == NULL || (fields = g_strsplit (lines[0], "\t", 3))[0] == NULL
-      || fields[1] == NULL)
+  dialog = messagerie_restore_dialog_new (GTK_WINDOW (self), report->other->str);
+  if (dialog == NULL)
     {
       messagerie_show_message (GTK_WIDGET (self), _("Nothing to restore"),
                                _("No previous configuration has been kept yet: one is kept "
@@ -360,9 +352,6 @@ on_backups_done (GObject      *source,
       return;
     }
 
-  date = messagerie_format_time (fields[1]);
-  dialog = messagerie_restore_dialog_new (GTK_WINDOW (self), date);
-  g_object_set_data_full (G_OBJECT (dialog), "backup", g_strdup (fields[0]), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_restore_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -42,7 +42,7 @@ struct _MessagerieWindow
   /* Set while the helper runs. */
   GCancellable             *helper_run;
   GSettings                *state;      /* NULL without the installed schema */
-  MessagerieView            view;
+  MessagerieMode            view;
   /* What the last "Discard Changes" discarded, while its toast offers to
    * bring it back. */
   MessagerieSettings       *discarded;

@@ -234,7 +234,7 @@ test_mail_activated (GSimpleAction *action,
 
 static void
 set_view (MessagerieWindow *self,
-          MessagerieView    view)
+          MessagerieMode    view)
 {
   self->view = view;
   if (self->editor != NULL)
@@ -242,11 +242,11 @@ set_view (MessagerieWindow *self,
 }
 
 /* The mode as GSettings keeps it (the schema's enum has the values of
- * MessagerieView). */
+ * MessagerieMode). */
 static void
 on_mode_setting (MessagerieWindow *self)
 {
-  set_view (self, (MessagerieView) g_settings_get_enum (self->state, "mode"));
+  set_view (self, (MessagerieMode) g_settings_get_enum (self->state, "mode"));
 }
 
 /* Without the schema: the mode, forgotten at the end. */
@@ -265,7 +265,7 @@ mode_change_state (GSimpleAction *action,
     return;
 
   g_simple_action_set_state (action, state);
-  set_view (MESSAGERIE_WINDOW (user_data), (MessagerieView) i);
+  set_view (MESSAGERIE_WINDOW (user_data), (MessagerieMode) i);
 }
 
 static const GActionEntry win_actions[] = {
@@ -525,13 +525,13 @@ load_window_state (MessagerieWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), mode);
   g_signal_connect_object (self->state, "changed::mode", G_CALLBACK (on_mode_setting), self,
                            G_CONNECT_SWAPPED);
-  self->view = (MessagerieView) g_settings_get_enum (self->state, "mode");
+  self->view = (MessagerieMode) g_settings_get_enum (self->state, "mode");
 }
 
 static void
 messagerie_window_init (MessagerieWindow *self)
 {
-  self->view = MESSAGERIE_VIEW_NORMAL;
+  self->view = MESSAGERIE_MODE_NORMAL;
   self->fields = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));

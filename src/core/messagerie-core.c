@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* What every entry point of the core shares: the gettext domain, and
+ * times written for people. */
+
 #include <glib/gi18n-lib.h>
 
 #include "messagerie-core.h"

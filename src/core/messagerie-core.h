@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "messagerie-secret.h"
 #include "messagerie-settings.h"
 #include "messagerie-rules.h"
 #include "messagerie-render.h"

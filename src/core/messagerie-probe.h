@@ -56,6 +56,10 @@ typedef struct {
   char                 *tls_version;
   /* "PLAIN" or "LOGIN" once a login was tried; NULL otherwise. */
   char                 *mechanism;
+  /* Set when authentication is on and no password was given (it is only on
+   * the server): the gateway offers a login method Messagerie uses, but
+   * neither the login nor the envelope was tried. */
+  gboolean              login_untested;
   /* What is wrong with the certificate, whether or not it is verified,
    * and the names it is for (DNS names, else IP addresses, else its
    * subject); NULL without TLS. */

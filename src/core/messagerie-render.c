@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* Settings to exim's files: messagerie_render() turns the settings and the
+ * files as they are into their new contents, and masks passwd.client for
+ * display. A pure function: nothing is read or written here. */
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -8,6 +12,7 @@
 #include "messagerie-render-acl.h"
 #include "messagerie-render-services.h"
 #include "messagerie-rules.h"
+#include "messagerie-secret.h"
 
 /* What Messagerie writes into a file shared with the administrator sits
  * between these two lines; everything outside them is kept as it was. */
@@ -72,10 +77,8 @@ messagerie_rendered_file_free (MessagerieRenderedFile *file)
     return;
 
   /* passwd.client carries the relay password. */
-  if (file->contents != NULL)
-    explicit_bzero (file->contents, strlen (file->contents));
+  messagerie_secret_free (file->contents);
   g_free (file->path);
-  g_free (file->contents);
   g_free (file->group);
   g_free (file);
 }
@@ -475,7 +478,7 @@ static char *
 existing_password (const char *contents,
                    const char *host)
 {
-  g_auto(GStrv) lines = split_lines (contents);
+  g_autoptr(MessagerieSecretLines) lines = split_lines (contents);
   char *found = NULL;
 
   for (guint pass = 0; pass < 2 && found == NULL; pass++)
@@ -504,9 +507,6 @@ existing_password (const char *contents,
         if (colon != NULL)
           found = g_strdup (colon + 1);
       }
-
-  for (guint i = 0; lines[i]; i++)
-    explicit_bzero (lines[i], strlen (lines[i]));
 
   return found;
 }
@@ -724,7 +724,7 @@ append_masked_passwd_line (GString    *out,
 char *
 messagerie_render_masked (const MessagerieRenderedFile *file)
 {
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(MessagerieSecretLines) lines = NULL;
   GString *out;
 
   g_return_val_if_fail (file != NULL, NULL);
@@ -749,7 +749,6 @@ messagerie_render_masked (const MessagerieRenderedFile *file)
       else
         append_masked_passwd_line (out, lines[i]);
       g_string_append_c (out, '\n');
-      explicit_bzero (lines[i], strlen (lines[i]));
     }
   return g_string_free (out, FALSE);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* The helper's report read back, line by line (doc/helper-protocol.md):
+ * steps, findings, the failure, the files restored. */
+
 #include "messagerie-report.h"
 
 MessagerieReport *
@@ -81,14 +84,11 @@ messagerie_report_add_line (MessagerieReport *report,
 
   if (n == 4 && (g_str_equal (fields[0], "error") || g_str_equal (fields[0], "warning")))
     {
-      MessagerieFinding *finding = g_new0 (MessagerieFinding, 1);
+      MessagerieSeverity severity = g_str_equal (fields[0], "error") ? MESSAGERIE_SEVERITY_ERROR
+                                                                     : MESSAGERIE_SEVERITY_WARNING;
 
-      finding->severity = g_str_equal (fields[0], "error") ? MESSAGERIE_SEVERITY_ERROR
-                                                           : MESSAGERIE_SEVERITY_WARNING;
-      finding->key = g_strdup (fields[1]);
-      finding->rule = g_strdup (fields[2]);
-      finding->message = g_strdup (fields[3]);
-      g_ptr_array_add (report->findings, finding);
+      g_ptr_array_add (report->findings,
+                       messagerie_finding_new (fields[1], fields[2], severity, fields[3]));
       return MESSAGERIE_REPORT_LINE_FINDING;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include <arpa/inet.h>
+/* The rules of SPEC §4: for each key in use, its errors (E1…E13) and
+ * warnings (W1…W5), as findings. */
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -8,55 +10,14 @@
 
 #include "messagerie-local-host.h"
 #include "messagerie-rules.h"
+#include "messagerie-syntax.h"
 
-/* RFC 1035 and RFC 5321 limits, and the ranges of SPEC §4. */
-#define MAX_DOMAIN_LENGTH       253
-#define MAX_LABEL_LENGTH        63
-#define MAX_LOCAL_PART_LENGTH   64
-#define MAX_ADDRESS_LENGTH      254
+/* The ranges of SPEC §4. */
 #define MAX_SENDER_NAME_LENGTH  64
 #define MAX_MESSAGE_SIZE_MB     2048
 #define MAX_MAILBOX_QUOTA_MB    1048576
 #define MAX_PORT                65535
 #define MAX_SPAM_SCORE_TENTHS   1000
-
-typedef enum {
-  DOMAIN_OK,
-  DOMAIN_EMPTY,
-  DOMAIN_BAD_CHAR,
-  DOMAIN_NON_ASCII,
-  DOMAIN_EMPTY_LABEL,
-  DOMAIN_TOO_LONG,
-  DOMAIN_LABEL_TOO_LONG,
-  DOMAIN_HYPHEN,
-  DOMAIN_ONE_LABEL,
-  DOMAIN_NUMERIC,
-} DomainProblem;
-
-typedef enum {
-  ADDRESS_OK,
-  ADDRESS_EMPTY,
-  ADDRESS_NOT_SINGLE,
-  ADDRESS_NON_ASCII,
-  ADDRESS_TOO_LONG,
-  ADDRESS_BAD_DOMAIN,
-  ADDRESS_INVALID,
-  ADDRESS_ALIAS_SPECIAL,
-} AddressProblem;
-
-typedef enum {
-  HOST_OK,
-  HOST_EMPTY,
-  HOST_SPACE,
-  HOST_URL,
-  HOST_PORT,
-  HOST_BRACKETS,
-  HOST_BAD_IPV6,
-  HOST_NON_ASCII,
-  HOST_TOO_LONG,
-  HOST_NUMERIC,
-  HOST_INVALID,
-} HostProblem;
 
 typedef struct {
   MessagerieSettings *settings;
@@ -72,224 +33,6 @@ typedef void (*KeyCheck) (Validation *v,
                           const char *key,
                           const char *value);
 
-static gboolean
-is_text (const char *text)
-{
-  return g_utf8_validate (text, -1, NULL) && !messagerie_has_control_char (text);
-}
-
-static gboolean
-is_ascii (const char *text)
-{
-  for (const char *p = text; *p; p++)
-    if ((guchar) *p >= 0x80)
-      return FALSE;
-  return TRUE;
-}
-
-static DomainProblem
-check_domain (const char *name,
-              guint       min_labels)
-{
-  gsize length = strlen (name);
-  guint n_labels = 0;
-  gboolean last_all_digits = FALSE;
-  const char *label;
-
-  if (length == 0)
-    return DOMAIN_EMPTY;
-  if (!is_text (name))
-    return DOMAIN_BAD_CHAR;
-  for (const char *p = name; *p; p++)
-    if ((guchar) *p < 0x80 && !g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      return DOMAIN_BAD_CHAR;
-  if (!is_ascii (name))
-    return DOMAIN_NON_ASCII;
-
-  /* Empty labels first: the rules below count on none. */
-  if (name[0] == '.' || name[length - 1] == '.' || strstr (name, "..") != NULL)
-    return DOMAIN_EMPTY_LABEL;
-  if (length > MAX_DOMAIN_LENGTH)
-    return DOMAIN_TOO_LONG;
-
-  label = name;
-  while (label != NULL)
-    {
-      const char *dot = strchr (label, '.');
-      gsize label_length = dot ? (gsize) (dot - label) : strlen (label);
-
-      if (label_length > MAX_LABEL_LENGTH)
-        return DOMAIN_LABEL_TOO_LONG;
-      if (label[0] == '-' || label[label_length - 1] == '-')
-        return DOMAIN_HYPHEN;
-
-      last_all_digits = TRUE;
-      for (gsize i = 0; i < label_length; i++)
-        if (!g_ascii_isdigit (label[i]))
-          last_all_digits = FALSE;
-
-      n_labels++;
-      label = dot ? dot + 1 : NULL;
-    }
-
-  if (n_labels < min_labels)
-    return DOMAIN_ONE_LABEL;
-  /* A name ending in digits is an IP address, or a mistyped one. */
-  if (last_all_digits)
-    return DOMAIN_NUMERIC;
-
-  return DOMAIN_OK;
-}
-
-static gboolean
-is_atext (char c)
-{
-  /* strchr() finds the terminating NUL too. */
-  return c != '\0' && (g_ascii_isalnum (c) || strchr ("!#$%&'*+-/=?^_`{|}~", c) != NULL);
-}
-
-/* RFC 5321 §4.1.2: a Dot-string or a Quoted-string. Returns the end of the
- * local part, or NULL when it is not one. */
-static const char *
-parse_local_part (const char *p)
-{
-  if (*p == '"')
-    {
-      for (p++; *p != '"'; p++)
-        {
-          /* A backslash quotes the next character, which must be
-           * printable ASCII all the same. */
-          if (*p == '\\')
-            p++;
-          if ((guchar) *p < 32 || (guchar) *p > 126)
-            return NULL;
-        }
-      return p + 1;
-    }
-
-  do
-    {
-      const char *atom = p;
-
-      while (is_atext (*p))
-        p++;
-      if (p == atom)
-        return NULL;
-    }
-  while (*p == '.' && *++p);
-
-  return p;
-}
-
-static gboolean
-is_address_literal (const char *literal)
-{
-  gsize length = strlen (literal);
-  g_autofree char *inner = NULL;
-  guchar buffer[sizeof (struct in6_addr)];
-
-  if (length < 2 || literal[0] != '[' || literal[length - 1] != ']')
-    return FALSE;
-
-  inner = g_strndup (literal + 1, length - 2);
-  if (g_ascii_strncasecmp (inner, "IPv6:", 5) == 0)
-    return inet_pton (AF_INET6, inner + 5, buffer) == 1;
-  return inet_pton (AF_INET, inner, buffer) == 1;
-}
-
-static AddressProblem
-check_address (const char *address)
-{
-  gboolean quoted = FALSE;
-  gboolean space = FALSE;
-  guint n_at = 0;
-  const char *at;
-
-  if (*address == '\0')
-    return ADDRESS_EMPTY;
-  if (!g_utf8_validate (address, -1, NULL))
-    return ADDRESS_INVALID;
-
-  /* A display name, angle brackets or a list are what people paste from a
-   * mail client; say so rather than "not valid". */
-  for (const char *p = address; *p; p++)
-    {
-      if (quoted && *p == '\\' && p[1] != '\0')
-        p++;
-      else if (*p == '"')
-        quoted = !quoted;
-      else if (!quoted && strchr ("<>,;", *p) != NULL)
-        return ADDRESS_NOT_SINGLE;
-      else if (!quoted && *p == '@')
-        n_at++;
-      else if (!quoted && g_ascii_isspace (*p))
-        space = TRUE;
-    }
-  if (n_at > 1 && space)
-    return ADDRESS_NOT_SINGLE;
-
-  if (messagerie_has_control_char (address))
-    return ADDRESS_INVALID;
-  if (!is_ascii (address))
-    return ADDRESS_NON_ASCII;
-  if (strlen (address) > MAX_ADDRESS_LENGTH)
-    return ADDRESS_TOO_LONG;
-
-  at = parse_local_part (address);
-  if (at == NULL || *at != '@')
-    return ADDRESS_INVALID;
-  if (at - address > MAX_LOCAL_PART_LENGTH)
-    return ADDRESS_TOO_LONG;
-
-  if (at[1] == '[')
-    return is_address_literal (at + 1) ? ADDRESS_OK : ADDRESS_BAD_DOMAIN;
-  if (check_domain (at + 1, 2) != DOMAIN_OK)
-    return ADDRESS_BAD_DOMAIN;
-
-  return ADDRESS_OK;
-}
-
-static HostProblem
-check_host (const char *host)
-{
-  const char *colon;
-
-  if (*host == '\0')
-    return HOST_EMPTY;
-  if (!is_text (host) || strchr (host, ' ') != NULL)
-    return HOST_SPACE;
-  if (messagerie_is_ip_address (host))
-    return HOST_OK;
-  if (strstr (host, "://") != NULL || strchr (host, '/') != NULL)
-    return HOST_URL;
-
-  colon = strchr (host, ':');
-  if (host[0] == '[')
-    return strstr (host, "]:") != NULL ? HOST_PORT : HOST_BRACKETS;
-  if (colon != NULL)
-    return strchr (colon + 1, ':') == NULL ? HOST_PORT : HOST_BAD_IPV6;
-
-  switch (check_domain (host, 1))
-    {
-    case DOMAIN_OK:
-      return HOST_OK;
-    case DOMAIN_NON_ASCII:
-      return HOST_NON_ASCII;
-    case DOMAIN_TOO_LONG:
-      return HOST_TOO_LONG;
-    case DOMAIN_NUMERIC:
-      return HOST_NUMERIC;
-    case DOMAIN_EMPTY:
-    case DOMAIN_BAD_CHAR:
-    case DOMAIN_EMPTY_LABEL:
-    case DOMAIN_LABEL_TOO_LONG:
-    case DOMAIN_HYPHEN:
-    case DOMAIN_ONE_LABEL:
-    default:
-      return HOST_INVALID;
-    }
-}
-
 static void
 add_finding (Validation         *v,
              const char         *key,
@@ -297,13 +40,8 @@ add_finding (Validation         *v,
              MessagerieSeverity  severity,
              char               *message)
 {
-  MessagerieFinding *finding = g_new0 (MessagerieFinding, 1);
-
-  finding->key = g_strdup (key);
-  finding->rule = g_strdup (rule);
-  finding->severity = severity;
-  finding->message = message;
-  g_ptr_array_add (v->findings, finding);
+  g_ptr_array_add (v->findings, messagerie_finding_new (key, rule, severity, message));
+  g_free (message);
 }
 
 static void
@@ -398,7 +136,7 @@ check_mail_domain (Validation *v,
                    const char *key,
                    const char *value)
 {
-  DomainProblem problem = check_domain (value, 2);
+  DomainProblem problem = messagerie_check_domain (value, 2);
   g_autofree char *first = NULL;
   g_auto(GStrv) containers = NULL;
   const char *machine;
@@ -479,7 +217,7 @@ check_address_key (Validation *v,
                    const char *key,
                    const char *value)
 {
-  AddressProblem problem = check_address (value);
+  AddressProblem problem = messagerie_check_address (value);
 
   /* root_recipient becomes the root: entry of /etc/aliases, where exim
    * reads an item starting with "#" as a comment, "|" as a command to run
@@ -498,7 +236,7 @@ check_sender_name (Validation *v,
                    const char *key,
                    const char *value)
 {
-  if (!is_text (value))
+  if (!messagerie_is_text (value))
     add_error (v, key, "E4",
                _("The sender name for root must not contain line breaks, tabs or other control characters."));
   else if (g_utf8_strlen (value, -1) > MAX_SENDER_NAME_LENGTH)
@@ -595,7 +333,7 @@ check_relay_host (Validation *v,
 {
   HostProblem problem;
 
-  problem = check_host (value);
+  problem = messagerie_check_host (value);
   if (problem != HOST_OK)
     add_error (v, key, "E6", host_message (problem));
   else if (messagerie_is_local_host (v->settings, value))
@@ -630,7 +368,7 @@ check_relay_user (Validation *v,
   if (*value == '\0')
     add_error (v, key, "E8",
                _("Enter the login for the SMTP gateway, or turn authentication off."));
-  else if (!is_text (value) || strchr (value, ':') != NULL)
+  else if (!messagerie_is_text (value) || strchr (value, ':') != NULL)
     add_error (v, key, "E8",
                _("The login for the SMTP gateway must not contain a colon, a line break or another control character."));
 }
@@ -649,7 +387,7 @@ check_password (Validation *v)
   if (*password == '\0')
     add_error (v, "password", "E9",
                _("Enter the password for the SMTP gateway: it cannot be empty."));
-  else if (!is_text (password))
+  else if (!messagerie_is_text (password))
     add_error (v, "password", "E9",
                _("The password for the SMTP gateway must not contain a line break, a tab or another control character."));
 }
@@ -732,7 +470,7 @@ warn_sender_domain (Validation *v,
    * network, says nothing about which domain it serves; nor does this
    * server's own name, already an error. */
   if (!v->relaying || domain == NULL || domain[1] == '[' ||
-      check_host (host) != HOST_OK || messagerie_is_ip_address (host) ||
+      messagerie_check_host (host) != HOST_OK || messagerie_is_ip_address (host) ||
       strchr (host, '.') == NULL || messagerie_is_local_host (v->settings, host))
     return;
 
@@ -818,32 +556,6 @@ static const struct {
   { "relay_user", check_relay_user, NULL },
 };
 
-void
-messagerie_finding_free (MessagerieFinding *finding)
-{
-  if (finding == NULL)
-    return;
-
-  g_free (finding->key);
-  g_free (finding->rule);
-  g_free (finding->message);
-  g_free (finding);
-}
-
-const char *
-messagerie_severity_to_string (MessagerieSeverity severity)
-{
-  switch (severity)
-    {
-    case MESSAGERIE_SEVERITY_WARNING:
-      return "warning";
-    case MESSAGERIE_SEVERITY_ERROR:
-      return "error";
-    default:
-      g_return_val_if_reached ("error");
-    }
-}
-
 GPtrArray *
 messagerie_validate (MessagerieSettings *settings)
 {
@@ -909,28 +621,4 @@ messagerie_findings_have_error (GPtrArray *findings)
         return TRUE;
     }
   return FALSE;
-}
-
-gboolean
-messagerie_is_valid_domain (const char *domain)
-{
-  return domain != NULL && check_domain (domain, 2) == DOMAIN_OK;
-}
-
-gboolean
-messagerie_is_valid_address (const char *address)
-{
-  return address != NULL && check_address (address) == ADDRESS_OK;
-}
-
-gboolean
-messagerie_is_ip_address (const char *text)
-{
-  guchar buffer[sizeof (struct in6_addr)];
-
-  if (text == NULL)
-    return FALSE;
-
-  return inet_pton (AF_INET, text, buffer) == 1 ||
-         inet_pton (AF_INET6, text, buffer) == 1;
 }

@@ -1,27 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include <errno.h>
+/* The settings model: the key table (type, default, when a key is in use,
+ * the least mode that shows it), the values and their computed defaults,
+ * the password, and the changed signal. The file is messagerie-settings-file.c. */
+
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
-
-#include "messagerie-settings.h"
-
-struct _MessagerieSettings
-{
-  GObject     parent_instance;
-
-  /* The file as read, comments and unknown keys included. */
-  GKeyFile   *keyfile;
-  /* Values given by the file or set since: key name → string. */
-  GHashTable *values;
-  /* Fallbacks computed on demand, dropped on every change. */
-  GHashTable *computed;
-
-  char       *password;
-  char       *host_name;
-  char       *fqdn;
-};
+#include "messagerie-secret.h"
+#include "messagerie-settings-private.h"
 
 G_DEFINE_FINAL_TYPE (MessagerieSettings, messagerie_settings, G_TYPE_OBJECT)
 
@@ -37,34 +23,95 @@ G_DEFINE_QUARK (messagerie-settings-error-quark, messagerie_settings_error)
 static const char *const mail_server_choices[] = { "none", "pop", "imap", "pop-imap", NULL };
 static const char *const relay_tls_choices[] = { "no", "port-25", "port-465", "port-587", "custom", NULL };
 
+/* The rules of when a key is in use: the rows of the keys not in use are
+ * hidden, their values neither judged by the rules nor written to exim's
+ * files. */
+
+static gboolean
+in_use_with_mail_server (MessagerieSettings *self)
+{
+  return messagerie_settings_has_mail_server (self);
+}
+
+static gboolean
+in_use_with_antispam (MessagerieSettings *self)
+{
+  return messagerie_settings_has_mail_server (self) &&
+         messagerie_settings_get_boolean (self, "antispam");
+}
+
+static gboolean
+in_use_with_relay (MessagerieSettings *self)
+{
+  return messagerie_settings_get_boolean (self, "relay_enabled");
+}
+
+static gboolean
+relay_tls_is (MessagerieSettings *self,
+              const char         *choice)
+{
+  return g_str_equal (messagerie_settings_get (self, "relay_tls"), choice);
+}
+
+static gboolean
+in_use_with_tls (MessagerieSettings *self)
+{
+  return in_use_with_relay (self) && !relay_tls_is (self, "no");
+}
+
+static gboolean
+in_use_with_custom_port (MessagerieSettings *self)
+{
+  return in_use_with_relay (self) && relay_tls_is (self, "custom");
+}
+
+static gboolean
+in_use_with_login (MessagerieSettings *self)
+{
+  return in_use_with_relay (self) && messagerie_settings_get_boolean (self, "relay_auth");
+}
+
+#define BASIC  MESSAGERIE_MODE_BASIC
+#define NORMAL MESSAGERIE_MODE_NORMAL
+#define EXPERT MESSAGERIE_MODE_EXPERT
+
 static const MessagerieKey keys[] = {
-  { "general", "machine_name", MESSAGERIE_KEY_STRING, NULL, NULL },
-  { "general", "dns_domain", MESSAGERIE_KEY_STRING, NULL, NULL },
-  { "general", "containers", MESSAGERIE_KEY_LIST, "", NULL },
-  { "general", "module", MESSAGERIE_KEY_STRING, "other", NULL },
-  { "general", "webmail", MESSAGERIE_KEY_STRING, "none", NULL },
-  { "general", "apache_upload_max_mb", MESSAGERIE_KEY_STRING, "", NULL },
-  { "messagerie", "antispam", MESSAGERIE_KEY_BOOLEAN, "true", NULL },
-  { "messagerie", "spam_flag_score", MESSAGERIE_KEY_STRING, "5.0", NULL },
-  { "messagerie", "spam_reject_score", MESSAGERIE_KEY_STRING, "12.0", NULL },
-  { "messagerie", "mail_server", MESSAGERIE_KEY_ENUM, "imap", mail_server_choices },
-  { "messagerie", "mailing_lists", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
-  { "messagerie", "mail_domain", MESSAGERIE_KEY_STRING, NULL, NULL },
-  { "messagerie", "root_sender", MESSAGERIE_KEY_STRING, "", NULL },
-  { "messagerie", "root_sender_name", MESSAGERIE_KEY_STRING, "", NULL },
-  { "messagerie", "root_recipient", MESSAGERIE_KEY_STRING, "", NULL },
-  { "messagerie", "max_message_size_mb", MESSAGERIE_KEY_INTEGER, "10", NULL },
-  { "messagerie", "mailbox_quota_mb", MESSAGERIE_KEY_INTEGER, "20", NULL },
-  { "messagerie", "rewrite_headers", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
-  { "messagerie", "relay_enabled", MESSAGERIE_KEY_BOOLEAN, "true", NULL },
-  { "messagerie", "relay_host", MESSAGERIE_KEY_STRING, "", NULL },
-  { "messagerie", "relay_tls", MESSAGERIE_KEY_ENUM, "no", relay_tls_choices },
-  { "messagerie", "relay_port", MESSAGERIE_KEY_STRING, "", NULL },
-  { "messagerie", "relay_custom_implicit_tls", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
-  { "messagerie", "relay_tls_verify", MESSAGERIE_KEY_BOOLEAN, "true", NULL },
-  { "messagerie", "relay_auth", MESSAGERIE_KEY_BOOLEAN, "false", NULL },
-  { "messagerie", "relay_user", MESSAGERIE_KEY_STRING, "", NULL },
+  { "general", "machine_name", MESSAGERIE_KEY_STRING, NULL, NULL, BASIC, NULL },
+  { "general", "dns_domain", MESSAGERIE_KEY_STRING, NULL, NULL, BASIC, NULL },
+  { "general", "containers", MESSAGERIE_KEY_LIST, "", NULL, BASIC, NULL },
+  { "general", "module", MESSAGERIE_KEY_STRING, "other", NULL, BASIC, NULL },
+  { "general", "webmail", MESSAGERIE_KEY_STRING, "none", NULL, BASIC, NULL },
+  { "general", "apache_upload_max_mb", MESSAGERIE_KEY_STRING, "", NULL, BASIC, NULL },
+  { "messagerie", "antispam", MESSAGERIE_KEY_BOOLEAN, "true", NULL, BASIC, in_use_with_mail_server },
+  { "messagerie", "spam_flag_score", MESSAGERIE_KEY_STRING, "5.0", NULL, EXPERT, in_use_with_antispam },
+  { "messagerie", "spam_reject_score", MESSAGERIE_KEY_STRING, "12.0", NULL, EXPERT, in_use_with_antispam },
+  { "messagerie", "mail_server", MESSAGERIE_KEY_ENUM, "imap", mail_server_choices, BASIC, in_use_with_mail_server },
+  { "messagerie", "mailing_lists", MESSAGERIE_KEY_BOOLEAN, "false", NULL, BASIC, in_use_with_mail_server },
+  { "messagerie", "mail_domain", MESSAGERIE_KEY_STRING, NULL, NULL, BASIC, NULL },
+  { "messagerie", "root_sender", MESSAGERIE_KEY_STRING, "", NULL, BASIC, NULL },
+  { "messagerie", "root_sender_name", MESSAGERIE_KEY_STRING, "", NULL, NORMAL, NULL },
+  { "messagerie", "root_recipient", MESSAGERIE_KEY_STRING, "", NULL, BASIC, NULL },
+  { "messagerie", "max_message_size_mb", MESSAGERIE_KEY_INTEGER, "10", NULL, NORMAL, NULL },
+  { "messagerie", "mailbox_quota_mb", MESSAGERIE_KEY_INTEGER, "20", NULL, BASIC, in_use_with_mail_server },
+  { "messagerie", "rewrite_headers", MESSAGERIE_KEY_BOOLEAN, "false", NULL, EXPERT, NULL },
+  { "messagerie", "relay_enabled", MESSAGERIE_KEY_BOOLEAN, "true", NULL, BASIC, NULL },
+  { "messagerie", "relay_host", MESSAGERIE_KEY_STRING, "", NULL, BASIC, in_use_with_relay },
+  { "messagerie", "relay_tls", MESSAGERIE_KEY_ENUM, "no", relay_tls_choices, BASIC, in_use_with_relay },
+  { "messagerie", "relay_port", MESSAGERIE_KEY_STRING, "", NULL, BASIC, in_use_with_custom_port },
+  { "messagerie", "relay_custom_implicit_tls", MESSAGERIE_KEY_BOOLEAN, "false", NULL, EXPERT, in_use_with_custom_port },
+  { "messagerie", "relay_tls_verify", MESSAGERIE_KEY_BOOLEAN, "true", NULL, EXPERT, in_use_with_tls },
+  { "messagerie", "relay_auth", MESSAGERIE_KEY_BOOLEAN, "false", NULL, BASIC, in_use_with_relay },
+  { "messagerie", "relay_user", MESSAGERIE_KEY_STRING, "", NULL, BASIC, in_use_with_login },
 };
+
+/* The relay password: a row and a rule like a key's, but never in the
+ * file, so not in keys[]. */
+static const MessagerieKey password_key =
+  { "secret", "password", MESSAGERIE_KEY_STRING, NULL, NULL, BASIC, in_use_with_login };
+
+#undef BASIC
+#undef NORMAL
+#undef EXPERT
 
 const MessagerieKey *
 messagerie_settings_keys (guint *n_keys)
@@ -80,6 +127,25 @@ messagerie_settings_lookup_key (const char *name)
     if (g_str_equal (keys[i].name, name))
       return &keys[i];
   return NULL;
+}
+
+/* A key of the table, or the password. */
+static const MessagerieKey *
+lookup_row_key (const char *name)
+{
+  return g_str_equal (name, password_key.name) ? &password_key
+                                                : messagerie_settings_lookup_key (name);
+}
+
+MessagerieMode
+messagerie_settings_key_mode (const char *key)
+{
+  const MessagerieKey *info;
+
+  g_return_val_if_fail (key != NULL, MESSAGERIE_MODE_BASIC);
+
+  info = lookup_row_key (key);
+  return info ? info->mode : MESSAGERIE_MODE_BASIC;
 }
 
 gboolean
@@ -140,26 +206,6 @@ messagerie_parse_score (const char *text,
   if (tenths)
     *tenths = result;
   return TRUE;
-}
-
-/* C0, DEL and C1, and the Unicode line and paragraph separators, which
- * some readers take for line breaks. */
-static gboolean
-is_control_char (gunichar c)
-{
-  return g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029;
-}
-
-gboolean
-messagerie_has_control_char (const char *text)
-{
-  if (text == NULL)
-    return FALSE;
-
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    if (is_control_char (g_utf8_get_char (p)))
-      return TRUE;
-  return FALSE;
 }
 
 /* The short name of the host, and its domain from /etc/hosts when the host
@@ -255,467 +301,11 @@ messagerie_settings_new (void)
   return g_object_new (MESSAGERIE_TYPE_SETTINGS, NULL);
 }
 
-MessagerieSettings *
-messagerie_settings_new_from_data (const char  *data,
-                                   gsize        length,
-                                   GError     **error)
-{
-  g_autoptr(MessagerieSettings) self = messagerie_settings_new ();
-
-  if (!messagerie_settings_load_data (self, data, length, error))
-    return NULL;
-
-  return g_steal_pointer (&self);
-}
-
-static void
-emit_changed (MessagerieSettings *self,
-              const char         *key)
+void
+messagerie_settings_emit_changed (MessagerieSettings *self,
+                                  const char         *key)
 {
   g_signal_emit (self, signals[CHANGED], g_quark_from_string (key), key);
-}
-
-/* Whether a group or key name looks like it holds a password. The settings
- * file is world-readable (0644): a password put there by mistake, in any
- * spelling, must be refused rather than kept with the unknown keys. Any
- * name containing "pass" (password, passwd, relay_pass, mot_de_passe),
- * "pwd" or "secret", ignoring case, or with "mdp" or "pw" as a word. A
- * harmless name caught by it (bypass_…) only has to be renamed. */
-gboolean
-messagerie_settings_name_is_secret (const char *name)
-{
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-  g_auto(GStrv) words = NULL;
-
-  if (strstr (lower, "pass") != NULL || strstr (lower, "pwd") != NULL ||
-      strstr (lower, "secret") != NULL)
-    return TRUE;
-
-  words = g_strsplit_set (lower, "_-. [];@", -1);
-  for (guint i = 0; words[i] != NULL; i++)
-    if (g_str_equal (words[i], "mdp") || g_str_equal (words[i], "pw"))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-is_known_key (const char *group,
-              const char *name)
-{
-  const MessagerieKey *key = messagerie_settings_lookup_key (name);
-
-  return (key != NULL && g_str_equal (key->group, group)) ||
-         (g_str_equal (group, "secret") && g_str_equal (name, "password"));
-}
-
-/* Whether GKeyFile decodes @raw cleanly: its escapes are \s \n \t \r and
- * \\, and anything else (a backslash at the end, \q) makes it return a
- * partly decoded string; GLib 2.74 even sets its GError twice on "x\q\". */
-static gboolean
-has_valid_escapes (const char *raw)
-{
-  for (const char *p = raw; *p; p++)
-    {
-      if (*p != '\\')
-        continue;
-      p++;
-      if (*p == '\0' || strchr ("sntr\\", *p) == NULL)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Text that may hold the password, wiped when freed: a string, or (as
- * WipedLines *) a string vector. */
-typedef char WipedText;
-typedef char *WipedLines;
-
-static void
-wiped_text_free (WipedText *text)
-{
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
-static void
-wiped_lines_free (WipedLines *lines)
-{
-  for (guint i = 0; lines[i] != NULL; i++)
-    explicit_bzero (lines[i], strlen (lines[i]));
-  g_strfreev (lines);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedText, wiped_text_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedLines, wiped_lines_free)
-
-/* Control characters in what the rules never see: comments, group names,
- * unknown keys (kept and written back as they are). Known keys are left to
- * the rules, which name the row at fault. A tab, and the carriage return
- * of a CRLF line end, are GKeyFile's whitespace. */
-static gboolean
-check_raw_lines (const char  *data,
-                 gsize        length,
-                 GError     **error)
-{
-  g_autoptr(WipedText) text = g_strndup (data, length);
-  g_autoptr(WipedLines) lines = g_strsplit (text, "\n", -1);
-  g_autofree char *group = g_strdup ("");
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-      gsize len;
-      g_autofree char *key = NULL;
-      gboolean control = FALSE;
-
-      while (*line == ' ' || *line == '\t')
-        line++;
-      len = strlen (line);
-      if (len > 0 && line[len - 1] == '\r')
-        len--;
-
-      for (const char *p = line; p < line + len; p = g_utf8_next_char (p))
-        if (*p != '\t' && is_control_char (g_utf8_get_char (p)))
-          control = TRUE;
-
-      if (*line == '[')
-        {
-          const char *end = strchr (line, ']');
-
-          g_free (group);
-          group = g_strndup (line + 1, end ? (gsize) (end - line - 1) : len - 1);
-        }
-      else if (*line != '#' && *line != '\0' && strchr (line, '=') != NULL)
-        {
-          key = g_strstrip (g_strndup (line, strchr (line, '=') - line));
-          if (is_known_key (group, key))
-            continue;
-          /* Here as well as in check_keyfile: GKeyFile drops the
-           * translations (password[fr]) of other locales from its keys,
-           * and keeps them in the file it writes when the locale is. */
-          if (!g_str_equal (group, "secret") && messagerie_settings_name_is_secret (key))
-            {
-              g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_SECRET,
-                           _("The setting “%s” in [%s] looks like a password: a password is sent "
-                             "only as “password” in the group [secret], and is never written to "
-                             "the settings file."), key, group);
-              return FALSE;
-            }
-        }
-
-      if (!control)
-        continue;
-
-      if (key != NULL && !messagerie_has_control_char (key))
-        g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_CONTROL,
-                     _("The setting “%s” in [%s] contains a control character."), key, group);
-      else
-        g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_CONTROL,
-                     _("Line %u of the settings contains a control character."), i + 1);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* @data without the earlier lines of a known key given more than once in
- * its group (a group may also appear twice): GKeyFile returns the last
- * value but writes every line back, so the value validated would not be
- * the only one written. The last wins, as GKeyFile reads it, and it is
- * then the only line. Unknown keys are kept as they are. */
-static WipedText *
-drop_repeated_keys (const char *data,
-                    gsize       length)
-{
-  g_autoptr(WipedText) text = g_strndup (data, length);
-  g_autoptr(WipedLines) lines = g_strsplit (text, "\n", -1);
-  g_autoptr(GHashTable) last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char **ids = g_new0 (char *, g_strv_length (lines) + 1);
-  g_autofree char *group = g_strdup ("");
-  /* Sized for all of @data: it never grows, so it leaves no copy behind
-   * in memory it frees. */
-  GString *out = g_string_sized_new (length);
-
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; lines[i] != NULL; i++)
-      {
-        const char *line = lines[i];
-
-        if (pass == 0)
-          {
-            while (*line == ' ' || *line == '\t')
-              line++;
-            if (*line == '[')
-              {
-                const char *end = strchr (line, ']');
-
-                g_free (group);
-                group = end ? g_strndup (line + 1, end - line - 1) : g_strdup (line + 1);
-              }
-            else if (*line != '#' && strchr (line, '=') != NULL)
-              {
-                g_autofree char *key = g_strstrip (g_strndup (line, strchr (line, '=') - line));
-
-                if (is_known_key (group, key))
-                  {
-                    ids[i] = g_strdup_printf ("%s\n%s", group, key);
-                    g_hash_table_insert (last, g_strdup (ids[i]), GUINT_TO_POINTER (i));
-                  }
-              }
-            continue;
-          }
-
-        if (ids[i] == NULL || GPOINTER_TO_UINT (g_hash_table_lookup (last, ids[i])) == i)
-          {
-            if (i > 0)
-              g_string_append_c (out, '\n');
-            g_string_append (out, lines[i]);
-          }
-        g_free (ids[i]);
-      }
-
-  return g_string_free (out, FALSE);
-}
-
-/* What GKeyFile accepts but Messagerie must not: misplaced passwords and
- * escapes it cannot decode. */
-static gboolean
-check_keyfile (GKeyFile  *keyfile,
-               GError   **error)
-{
-  g_auto(GStrv) groups = g_key_file_get_groups (keyfile, NULL);
-
-  for (guint g = 0; groups[g] != NULL; g++)
-    {
-      const char *group = groups[g];
-      gboolean secret = g_str_equal (group, "secret");
-      g_auto(GStrv) names = g_key_file_get_keys (keyfile, group, NULL, NULL);
-
-      if (!secret && messagerie_settings_name_is_secret (group))
-        {
-          g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_SECRET,
-                       _("The group [%s] looks like it holds a password: a password is sent "
-                         "only as “password” in the group [secret], and is never written to the "
-                         "settings file."), group);
-          return FALSE;
-        }
-
-      for (guint k = 0; names != NULL && names[k] != NULL; k++)
-        {
-          const char *name = names[k];
-
-          if (secret ? !g_str_equal (name, "password") : messagerie_settings_name_is_secret (name))
-            {
-              g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_SECRET,
-                           _("The setting “%s” in [%s] looks like a password: a password is sent "
-                             "only as “password” in the group [secret], and is never written to "
-                             "the settings file."), name, group);
-              return FALSE;
-            }
-
-          if (is_known_key (group, name))
-            {
-              g_autofree char *raw = g_key_file_get_value (keyfile, group, name, NULL);
-              gboolean valid = raw == NULL || has_valid_escapes (raw);
-
-              if (raw != NULL)
-                explicit_bzero (raw, strlen (raw));
-              if (!valid)
-                {
-                  g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_ESCAPE,
-                               _("The setting “%s” has a backslash that is not a valid escape: "
-                                 "write \\\\ for a backslash, \\s, \\n, \\t or \\r for a space, "
-                                 "a line break, a tab or a carriage return."), name);
-                  return FALSE;
-                }
-            }
-        }
-    }
-
-  return TRUE;
-}
-
-gboolean
-messagerie_settings_load_data (MessagerieSettings  *self,
-                               const char          *data,
-                               gsize                length,
-                               GError             **error)
-{
-  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *password = NULL;
-  g_autoptr(WipedText) deduplicated = NULL;
-
-  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), FALSE);
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-
-  if (length > MESSAGERIE_SETTINGS_MAX_INPUT)
-    {
-      g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_TOO_LARGE,
-                   _("The settings are larger than %d KiB."),
-                   MESSAGERIE_SETTINGS_MAX_INPUT / 1024);
-      return FALSE;
-    }
-  if (memchr (data, '\0', length) != NULL)
-    {
-      g_set_error_literal (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_NUL,
-                           _("The settings contain a NUL byte."));
-      return FALSE;
-    }
-  if (!g_utf8_validate_len (data, length, NULL))
-    {
-      g_set_error_literal (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_NOT_UTF8,
-                           _("The settings are not valid UTF-8 text."));
-      return FALSE;
-    }
-  deduplicated = drop_repeated_keys (data, length);
-  if (!g_key_file_load_from_data (keyfile, deduplicated, -1,
-                                  G_KEY_FILE_KEEP_COMMENTS, &local_error))
-    {
-      g_set_error (error, MESSAGERIE_SETTINGS_ERROR, MESSAGERIE_SETTINGS_ERROR_PARSE,
-                   _("The settings are not a valid key file: %s"), local_error->message);
-      return FALSE;
-    }
-  if (!check_keyfile (keyfile, error) || !check_raw_lines (data, length, error))
-    return FALSE;
-
-  /* The password only ever travels on standard input: keep it out of the
-   * key file so that no save can write it. Its escapes are valid, checked
-   * above: GKeyFile decodes it whole. */
-  password = g_key_file_get_string (keyfile, "secret", "password", NULL);
-  if (password != NULL)
-    {
-      messagerie_settings_set_password (self, password);
-      explicit_bzero (password, strlen (password));
-    }
-  g_key_file_remove_group (keyfile, "secret", NULL);
-
-  g_key_file_unref (self->keyfile);
-  self->keyfile = g_steal_pointer (&keyfile);
-  g_hash_table_remove_all (self->values);
-  g_hash_table_remove_all (self->computed);
-
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      char *value;
-
-      if (!g_key_file_has_key (self->keyfile, keys[i].group, keys[i].name, NULL))
-        continue;
-
-      /* Every escape was checked above: GKeyFile decodes the value
-       * whole, and a decoded control character is for the rules. */
-      value = g_key_file_get_string (self->keyfile, keys[i].group, keys[i].name, NULL);
-      g_hash_table_insert (self->values, g_strdup (keys[i].name), value);
-    }
-
-  emit_changed (self, "*");
-  return TRUE;
-}
-
-gboolean
-messagerie_settings_load_file (MessagerieSettings  *self,
-                               const char          *path,
-                               GError             **error)
-{
-  g_autofree char *data = NULL;
-  gsize length;
-
-  if (!g_file_get_contents (path, &data, &length, error))
-    return FALSE;
-
-  return messagerie_settings_load_data (self, data, length, error);
-}
-
-char *
-messagerie_settings_to_data (MessagerieSettings *self,
-                             gsize              *length)
-{
-  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), NULL);
-
-  /* Every [messagerie] key is written, so the file says what is in force;
-   * [general] belongs to another tab and only keeps what it had. */
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      const char *value = g_hash_table_lookup (self->values, keys[i].name);
-
-      if (value == NULL && g_str_equal (keys[i].group, "messagerie"))
-        value = messagerie_settings_get (self, keys[i].name);
-      if (value != NULL)
-        g_key_file_set_string (self->keyfile, keys[i].group, keys[i].name, value);
-    }
-
-  return g_key_file_to_data (self->keyfile, length, NULL);
-}
-
-static void
-wipe_free (gpointer text)
-{
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
-/* The settings as messagerie-helper reads them on standard input: the file,
- * and the password in a [secret] group only when there is one. The bytes
- * wipe themselves when freed. */
-GBytes *
-messagerie_settings_to_input (MessagerieSettings *self)
-{
-  g_autofree char *data = NULL;
-  g_autoptr(GKeyFile) secret = NULL;
-  char *group;
-  char *input;
-  gsize data_length;
-  gsize group_length;
-
-  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), NULL);
-
-  data = messagerie_settings_to_data (self, &data_length);
-  if (self->password == NULL)
-    {
-      char *text = g_steal_pointer (&data);
-
-      return g_bytes_new_with_free_func (text, data_length, wipe_free, text);
-    }
-
-  /* GKeyFile escapes what a value cannot hold as it is (a line break,
-   * leading spaces, a backslash), the way load_data unescapes it. Its own
-   * copies are freed without being wiped: GKeyFile offers no way to. */
-  secret = g_key_file_new ();
-  g_key_file_set_string (secret, "secret", "password", self->password);
-  group = g_key_file_to_data (secret, &group_length, NULL);
-
-  /* One buffer of the final size: a growing string would leave copies of
-   * the password behind in the memory it frees. */
-  input = g_malloc (data_length + 1 + group_length + 1);
-  memcpy (input, data, data_length);
-  input[data_length] = '\n';
-  memcpy (input + data_length + 1, group, group_length + 1);
-  wipe_free (group);
-
-  return g_bytes_new_with_free_func (input, data_length + 1 + group_length, wipe_free, input);
-}
-
-gboolean
-messagerie_settings_save_file (MessagerieSettings  *self,
-                               const char          *path,
-                               GError             **error)
-{
-  g_autofree char *data = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-  gsize length;
-
-  data = messagerie_settings_to_data (self, &length);
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  return g_file_set_contents_full (path, data, length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
 
 MessagerieSettings *
@@ -758,7 +348,7 @@ messagerie_settings_set_system (MessagerieSettings *self,
   g_free (self->fqdn);
   self->fqdn = g_strdup (fqdn);
   g_hash_table_remove_all (self->computed);
-  emit_changed (self, "*");
+  messagerie_settings_emit_changed (self, "*");
 }
 
 static char *
@@ -839,7 +429,7 @@ messagerie_settings_set (MessagerieSettings *self,
   g_hash_table_replace (self->values, g_strdup (key), g_strdup (value));
   /* Defaults depend on other keys (the mail domain on the machine name). */
   g_hash_table_remove_all (self->computed);
-  emit_changed (self, key);
+  messagerie_settings_emit_changed (self, key);
 }
 
 gboolean
@@ -881,37 +471,20 @@ messagerie_settings_has_mail_server (MessagerieSettings *self)
   return g_str_equal (module, "scribe") || g_str_equal (module, "amonecole");
 }
 
-/* Whether the value of @key takes effect given the others: the rows of the
- * keys not in use are hidden, their values are neither judged by the rules
- * nor written to exim's files. "password" is the relay password. */
+/* Whether the value of @key takes effect given the others (the key
+ * table's rule); "password" is the relay password, a key not in the table
+ * always is. */
 gboolean
 messagerie_settings_in_use (MessagerieSettings *self,
                             const char         *key)
 {
-  gboolean relay = messagerie_settings_get_boolean (self, "relay_enabled");
-  const char *tls = messagerie_settings_get (self, "relay_tls");
+  const MessagerieKey *info;
 
-  if (g_str_equal (key, "antispam") || g_str_equal (key, "mail_server") ||
-      g_str_equal (key, "mailing_lists") || g_str_equal (key, "mailbox_quota_mb"))
-    return messagerie_settings_has_mail_server (self);
+  g_return_val_if_fail (MESSAGERIE_IS_SETTINGS (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
 
-  if (g_str_has_prefix (key, "spam_"))
-    return messagerie_settings_has_mail_server (self) &&
-           messagerie_settings_get_boolean (self, "antispam");
-
-  if (g_str_equal (key, "relay_port") || g_str_equal (key, "relay_custom_implicit_tls"))
-    return relay && g_str_equal (tls, "custom");
-
-  if (g_str_equal (key, "relay_tls_verify"))
-    return relay && !g_str_equal (tls, "no");
-
-  if (g_str_equal (key, "relay_user") || g_str_equal (key, "password"))
-    return relay && messagerie_settings_get_boolean (self, "relay_auth");
-
-  if (g_str_has_prefix (key, "relay_") && !g_str_equal (key, "relay_enabled"))
-    return relay;
-
-  return TRUE;
+  info = lookup_row_key (key);
+  return info == NULL || info->in_use == NULL || info->in_use (self);
 }
 
 /* This server's full name, <machine_name>.<dns_domain>, or the machine name
@@ -969,11 +542,7 @@ void
 messagerie_settings_set_password (MessagerieSettings *self,
                                   const char         *password)
 {
-  if (self->password != NULL)
-    {
-      explicit_bzero (self->password, strlen (self->password));
-      g_free (self->password);
-    }
+  messagerie_secret_free (self->password);
   self->password = g_strdup (password);
 }
 

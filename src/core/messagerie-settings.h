@@ -37,21 +37,34 @@ typedef enum {
   MESSAGERIE_KEY_LIST,
 } MessagerieKeyType;
 
+/* The window's modes, each showing more rows than the one before. */
+typedef enum {
+  MESSAGERIE_MODE_BASIC,
+  MESSAGERIE_MODE_NORMAL,
+  MESSAGERIE_MODE_EXPERT,
+} MessagerieMode;
+
+/* Whether a key's value takes effect given the others. */
+typedef gboolean (*MessagerieInUseFunc) (MessagerieSettings *settings);
+
+/* One row of the key table: everything about a key but its row. */
 typedef struct {
-  const char        *group;      /* "general" or "messagerie" */
-  const char        *name;
-  MessagerieKeyType  type;
-  const char        *fallback;   /* NULL: computed (see messagerie_settings_get) */
-  const char *const *choices;    /* MESSAGERIE_KEY_ENUM only, NULL-terminated */
+  const char          *group;     /* "general" or "messagerie" */
+  const char          *name;
+  MessagerieKeyType    type;
+  const char          *fallback;  /* NULL: computed (see messagerie_settings_get) */
+  const char *const   *choices;   /* MESSAGERIE_KEY_ENUM only, NULL-terminated */
+  MessagerieMode       mode;      /* the least mode whose window shows the key */
+  MessagerieInUseFunc  in_use;    /* NULL: always in use */
 } MessagerieKey;
 
 const MessagerieKey *messagerie_settings_keys        (guint *n_keys);
 const MessagerieKey *messagerie_settings_lookup_key  (const char *name);
+/* The least mode in which the window shows @key's row ("password" too);
+ * MESSAGERIE_MODE_BASIC for a key not in the table. */
+MessagerieMode       messagerie_settings_key_mode    (const char *key);
 
 MessagerieSettings *messagerie_settings_new           (void);
-MessagerieSettings *messagerie_settings_new_from_data (const char  *data,
-                                                       gsize        length,
-                                                       GError     **error);
 gboolean            messagerie_settings_load_data     (MessagerieSettings  *self,
                                                        const char          *data,
                                                        gsize                length,
@@ -62,9 +75,6 @@ gboolean            messagerie_settings_load_file     (MessagerieSettings  *self
 char               *messagerie_settings_to_data       (MessagerieSettings  *self,
                                                        gsize               *length);
 GBytes             *messagerie_settings_to_input      (MessagerieSettings  *self);
-gboolean            messagerie_settings_save_file     (MessagerieSettings  *self,
-                                                       const char          *path,
-                                                       GError             **error);
 MessagerieSettings *messagerie_settings_copy          (MessagerieSettings  *self);
 
 void                messagerie_settings_set_system    (MessagerieSettings *self,

@@ -36,7 +36,6 @@ messagerie_exim_missing_feature (MessagerieSettings *settings,
   /* An empty configuration: the binary's features, whatever is in /etc. */
   const char *argv[] = { exim, "-C", "/dev/null", "-bV", NULL };
   g_auto(MessagerieCommand) command = { 0 };
-  MessagerieFinding *finding;
 
   if (!messagerie_settings_in_use (settings, "antispam") ||
       !messagerie_settings_get_boolean (settings, "antispam"))
@@ -47,10 +46,6 @@ messagerie_exim_missing_feature (MessagerieSettings *settings,
       supports (command.out, "Content_Scanning"))
     return NULL;
 
-  finding = g_new0 (MessagerieFinding, 1);
-  finding->key = g_strdup ("antispam");
-  finding->rule = g_strdup ("E13");
-  finding->severity = MESSAGERIE_SEVERITY_ERROR;
-  finding->message = g_strdup (_("The anti-spam needs an exim built with content scanning, which exim4-daemon-light is not: install the package exim4-daemon-heavy (apt install exim4-daemon-heavy), or turn the anti-spam off."));
-  return finding;
+  return messagerie_finding_new ("antispam", "E13", MESSAGERIE_SEVERITY_ERROR,
+                                 _("The anti-spam needs an exim built with content scanning, which exim4-daemon-light is not: install the package exim4-daemon-heavy (apt install exim4-daemon-heavy), or turn the anti-spam off."));
 }
