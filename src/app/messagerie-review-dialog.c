@@ -156,7 +156,23 @@ list_files (MessagerieReviewDialog *self,
       gboolean unreadable;
 
       if (end == NULL)
-        continue;
+        {
+          /* "PATH <== (removed)": a file the settings no longer need. */
+          const char *removed = strstr (blocks[i], " <== (removed)");
+
+          if (removed != NULL)
+            {
+              g_autofree char *gone = g_strndup (blocks[i], removed - blocks[i]);
+              g_autofree char *full = g_build_filename (self->root ? self->root : "/", gone, NULL);
+
+              if (g_file_test (full, G_FILE_TEST_EXISTS))
+                {
+                  add_row (self->files_list, gone, _("Removed"));
+                  n++;
+                }
+            }
+          continue;
+        }
       path = g_strndup (blocks[i], end - blocks[i]);
       contents = g_strdup (end + strlen (" <==\n"));
       /* The lines of the report lost their last newline. */
