@@ -84,7 +84,8 @@ static void
 wait_keyring (GtkWidget *window)
 {
   GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
-  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  /* The caption holds an icon, then the message. */
+  GtkWidget *label = gtk_widget_get_last_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)));
   const char *looking = _("Looking for the password in the keyring…");
   gint64 start = g_get_monotonic_time ();
 
@@ -106,7 +107,8 @@ describe_password_row (GtkWidget *window)
 {
   GtkWidget *row = messagerie_window_get_row (MESSAGERIE_WINDOW (window), "password");
   GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
-  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  /* The caption holds an icon, then the message. */
+  GtkWidget *label = gtk_widget_get_last_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)));
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
 
   g_print ("password row: %s, %s, %s; caption %s: “%s”\n",
