@@ -268,7 +268,7 @@ def check_reached(label, window, stops):
        (label, len(reachable(page)) if page is not None else 0), missed)
 
 
-def focus_by_name(name, limit=60):
+def focus_by_name(name, limit=30):
     for _ in range(limit):
         obj, _ = tab_stop()
         if obj is not None and name_of(obj) == name:
