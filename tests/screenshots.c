@@ -317,6 +317,7 @@ main (int    argc,
                                                 dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
             window = open_window (root, width, 760);
+            wait_keyring (window);
             show_errors (window);
             for (guint p = 0; p < G_N_ELEMENTS (all_pages); p++)
               {
