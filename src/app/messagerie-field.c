@@ -534,8 +534,8 @@ messagerie_field_set_note (MessagerieField *self,
   messagerie_field_update (self, self->view);
 }
 
-/* Whether @finding, a warning, waits for the typing to pause: a new
- * warning while the field is typed in. */
+/* Whether @finding, a warning, waits for the typing to pause: a warning
+ * appearing while the field is typed in. */
 static gboolean
 warning_waits (MessagerieField         *self,
                const MessagerieFinding *finding)
@@ -543,7 +543,9 @@ warning_waits (MessagerieField         *self,
   gboolean typing = self->focus != NULL && !self->release_warning
     && gtk_event_controller_focus_contains_focus (GTK_EVENT_CONTROLLER_FOCUS (self->focus));
 
-  if (!typing || g_strcmp0 (self->shown_warning, finding->message) == 0)
+  /* A warning already shown follows the text at once (its words may
+   * change with it): only its appearance waits. */
+  if (!typing || self->shown_warning != NULL)
     {
       g_clear_handle_id (&self->warning_delay, g_source_remove);
       return FALSE;
