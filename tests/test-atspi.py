@@ -8,7 +8,8 @@
 #
 #   test-atspi.py MESSAGERIE SOURCE_ROOT
 #
-# Every page (Alt+1..4) is tabbed through, a whole turn of the window: each
+# Every page (Alt+1..4) is tabbed through, a whole turn of the window, and
+# Services, Envoi and Relais again in expert mode: each
 # Tab stop must have a name (not a GType name, no mnemonic marker, not the
 # same words twice), be reported focused (the focused state and a focus
 # event), and every control shown that takes the focus must be one of the
@@ -24,6 +25,19 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# The daemons the session bus starts write to its standard output, and
+# at-spi2-registryd says there that it runs: in a session bus of our own
+# whose output goes to standard error, the TAP stream keeps to itself (on
+# the descriptor given after --tap-fd).
+if len(sys.argv) > 2 and sys.argv[1] == '--tap-fd':
+    sys.stdout = os.fdopen(int(sys.argv[2]), 'w')
+    del sys.argv[1:3]
+elif shutil.which('dbus-run-session') is not None:
+    tap = os.dup(1)
+    os.dup2(2, 1)
+    sys.exit(subprocess.run(['dbus-run-session', '--', sys.executable, os.path.abspath(__file__),
+                             '--tap-fd', str(tap)] + sys.argv[1:], pass_fds=(tap,)).returncode)
 
 try:
     import gi
@@ -188,7 +202,7 @@ def tab_stop(direction='Tab'):
     end = time.monotonic() + 1.5
     gained = None
     while time.monotonic() < end and gained is None:
-        spin(0.05)
+        spin(0.02)
         for kind, detail, source in events:
             if kind.startswith('object:state-changed:focused') and detail == 1:
                 gained = source
@@ -196,7 +210,7 @@ def tab_stop(direction='Tab'):
                 gained = source
     if gained is None:
         return None, False
-    spin(0.05)
+    spin(0.02)
     evented = any(ident(source) == ident(gained) for _, _, source in events)
     return gained, evented
 
@@ -468,6 +482,33 @@ if focus_by_name('Menu principal') is not None:
     key('Escape')
     spin(0.3)
 
+# ------------------------------------------------- expert mode
+
+
+def choose_menu_item(label):
+    if focus_by_name('Menu principal') is None:
+        return False
+    key('space')
+    spin(0.5)
+    # The popover's items: down to the one wanted, then Enter.
+    for _ in range(12):
+        obj, _ = tab_stop('Down')
+        if obj is not None and name_of(obj).startswith(label):
+            key('Return')
+            spin(0.5)
+            return True
+    key('Escape')
+    return False
+
+
+ok(choose_menu_item('Mode expert'), 'expert mode chosen from the main menu')
+for number, title in pages[:3]:
+    key('alt+' + number)
+    spin(0.6)
+    stops = tab_round('page « %s » in expert mode' % title)
+    check_reached('page « %s » in expert mode' % title, window, stops)
+choose_menu_item('Mode normal')
+
 # ------------------------------------------------- the dialogs
 
 # The close dialog: with the change above, Ctrl+Q.
@@ -485,18 +526,7 @@ spin(0.3)
 
 
 def open_menu_item(label):
-    def opener():
-        if focus_by_name('Menu principal') is None:
-            return
-        key('space')
-        spin(0.5)
-        # The popover's items: down to the one wanted, then Enter.
-        for _ in range(12):
-            obj, _ = tab_stop('Down')
-            if obj is not None and name_of(obj).startswith(label):
-                key('Return')
-                return
-    return opener
+    return lambda: choose_menu_item(label)
 
 
 restore = dialog_round('the restore dialog', open_menu_item('Restaurer'))
