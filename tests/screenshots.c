@@ -68,6 +68,8 @@ shoot (GtkWidget  *window,
   g_print ("%s (%d×%d)\n", path, width, height);
 }
 
+static const char *const all_pages[] = { "services", "sending", "relay", "activity" };
+
 static void
 show_page (GtkWidget  *window,
            const char *page)
@@ -81,13 +83,46 @@ show_page (GtkWidget  *window,
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), page);
 }
 
+/* One error on each page, as an administrator would make it: a spam score
+ * that is no number, a mail domain starting with the machine's name, a
+ * gateway name with a space; and a warning, a quota below the message
+ * size. The Services page shows its scores in expert mode. */
+static void
+show_errors (GtkWidget *window)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (window);
+
+  gtk_widget_activate_action (window, "win.mode", "s", "expert");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "spam_flag_score")),
+                         "cinq");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "mail_domain")),
+                         "scribe.ac-test.fr");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "mailbox_quota_mb")),
+                         "5");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "relay_host")),
+                         "smtp ac-test.fr");
+}
+
+static void
+wait_activity (GtkWidget *window)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                         "mail_domain"),
+                                              ADW_TYPE_VIEW_STACK);
+  GtkWidget *page = adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), "activity");
+
+  while (messagerie_activity_page_is_busy (MESSAGERIE_ACTIVITY_PAGE (page)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Until the password row no longer says that it is looking in the
  * keyring (the lookup starts after the first frame). */
 static void
 wait_keyring (GtkWidget *window)
 {
   GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
-  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  /* The caption holds an icon, then the message. */
+  GtkWidget *label = gtk_widget_get_last_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)));
   const char *looking = _("Looking for the password in the keyring…");
   gint64 start = g_get_monotonic_time ();
 
@@ -109,7 +144,8 @@ describe_password_row (GtkWidget *window)
 {
   GtkWidget *row = messagerie_window_get_row (MESSAGERIE_WINDOW (window), "password");
   GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
-  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  /* The caption holds an icon, then the message. */
+  GtkWidget *label = gtk_widget_get_last_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)));
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
 
   g_print ("password row: %s, %s, %s; caption %s: “%s”\n",
@@ -379,6 +415,37 @@ main (int    argc,
   show_page (window, "relay");
   shoot (window, outdir, prefix, "dark");
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* In French, every page at the narrowest and at the usual width, light
+   * and dark, each with an error showing (PREFIX-WIDTH-STYLE-PAGE.png). */
+  if (g_str_has_prefix (prefix, "fr"))
+    {
+      g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+      for (guint w = 0; w < 2; w++)
+        for (guint dark = 0; dark < 2; dark++)
+          {
+            int width = w == 0 ? 360 : 960;
+            g_autofree char *name = NULL;
+
+            adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                                dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                     : ADW_COLOR_SCHEME_FORCE_LIGHT);
+            window = open_window (root, width, 760);
+            wait_keyring (window);
+            show_errors (window);
+            for (guint p = 0; p < G_N_ELEMENTS (all_pages); p++)
+              {
+                g_free (name);
+                name = g_strdup_printf ("%d-%s-%s", width, dark ? "dark" : "light", all_pages[p]);
+                show_page (window, all_pages[p]);
+                if (g_str_equal (all_pages[p], "activity"))
+                  wait_activity (window);
+                shoot (window, outdir, prefix, name);
+              }
+            gtk_window_destroy (GTK_WINDOW (window));
+          }
+      g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
+    }
 
   return 0;
 }

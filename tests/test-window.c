@@ -181,7 +181,9 @@ caption_text (Fixture    *f,
   GtkWidget *caption = messagerie_window_get_caption (f->window, key);
 
   g_assert_nonnull (caption);
-  return gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption))));
+  /* The caption holds an icon, then the message. */
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (
+                               gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)))));
 }
 
 static gboolean

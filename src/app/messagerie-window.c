@@ -10,8 +10,10 @@
 
 #include <glib/gi18n.h>
 
+#include "messagerie-a11y.h"
 #include "messagerie-core.h"
 #include "messagerie-dialogs.h"
+#include "messagerie-entry-row.h"
 #include "messagerie-window-private.h"
 
 G_DEFINE_FINAL_TYPE (MessagerieWindow, messagerie_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -507,6 +509,7 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
   g_type_ensure (MESSAGERIE_TYPE_SENDING_PAGE);
   g_type_ensure (MESSAGERIE_TYPE_RELAY_PAGE);
   g_type_ensure (MESSAGERIE_TYPE_ACTIVITY_PAGE);
+  g_type_ensure (MESSAGERIE_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/fr/eole/Messagerie/messagerie-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, stack);
@@ -562,6 +565,9 @@ messagerie_window_init (MessagerieWindow *self)
   self->fields = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Buttons with a mnemonic named without its marker, here and in the
+   * dialogs. */
+  messagerie_a11y_watch_windows ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
