@@ -25,6 +25,7 @@
 #include "messagerie-review-dialog.h"
 #include "messagerie-services-page.h"
 #include "messagerie-window.h"
+#include "test-util.h"
 
 static void
 spin (guint ms)
@@ -225,10 +226,10 @@ put_daemon (const char *machine,
  * Dovecot's IMAP server installed and running, Sympa installed and running
  * too when @all, else missing. */
 static char *
-services_machine (const char *outdir,
-                  gboolean    all)
+services_machine (gboolean all)
 {
-  char *machine = g_build_filename (outdir, all ? "machine-all" : "machine-missing", NULL);
+  char *machine = g_dir_make_tmp (all ? "messagerie-machine-all-XXXXXX"
+                                      : "messagerie-machine-missing-XXXXXX", NULL);
 
   put_file (machine, "usr/sbin/spamd", "", 0);
   put_daemon (machine, "run/spamd.pid", 4242, "/usr/sbin/spamd", NULL);
@@ -257,7 +258,7 @@ shoot_services (const char *root,
                 const char *prefix,
                 gboolean    all)
 {
-  g_autofree char *machine = services_machine (outdir, all);
+  g_autofree char *machine = services_machine (all);
   GtkWidget *window;
   GtkWidget *page;
 
@@ -273,6 +274,7 @@ shoot_services (const char *root,
   shoot (window, outdir, prefix, all ? "services-running" : "services-missing");
   gtk_window_destroy (GTK_WINDOW (window));
   g_unsetenv ("MESSAGERIE_SERVICE_STATE_ROOT");
+  remove_tmp_dir (machine);
 }
 
 int
