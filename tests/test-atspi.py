@@ -15,8 +15,9 @@
 # event), and every control shown that takes the focus must be one of the
 # stops. An invalid field must expose the invalid state and its message as
 # its description, Apply's sensitivity must follow, a warning must wait for
-# the typing to pause. The main menu, the close dialog, the restore
-# question and the detect dialog are tabbed through the same way.
+# the typing to pause. The main menu, the close dialog, the review of what
+# Apply changes, the restore question and the detect dialog are tabbed
+# through the same way.
 
 import os
 import re
@@ -516,6 +517,15 @@ dialog_round('the close dialog', lambda: key('ctrl+q'), 'Annuler')
 key('Escape')
 spin(0.5)
 ok(app_process.poll() is None, 'Escape leaves the window open')
+
+# The review of what Apply changes: Ctrl+S, with the change above.
+subprocess.run(['xdotool', 'search', '--sync', '--onlyvisible', '--pid', str(app_process.pid),
+                'windowfocus', '--sync'], stderr=subprocess.DEVNULL)
+spin(0.3)
+review = dialog_round('the review dialog', lambda: key('ctrl+s'), 'Appliquer')
+if review is not None:
+    key('Escape')
+    spin(0.5)
 
 # The restore question (or the message saying there is nothing to restore).
 subprocess.run(['xdotool', 'search', '--sync', '--onlyvisible', '--pid', str(app_process.pid),
