@@ -82,7 +82,31 @@ update_attention (MessagerieWindow *self)
                                              first_error (self, pages[i]) != NULL);
 }
 
-/* The findings again: every field, the pages that depend on the values. */
+/* Every field shows its finding in the window's mode. */
+static void
+update_fields (MessagerieWindow *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    messagerie_field_update (g_ptr_array_index (self->fields, i), self->view);
+}
+
+/* Only the fields whose finding changed are touched on a keystroke: a
+ * field updated restyles its row and caption. */
+static void
+on_finding_changed (MessagerieWindow *self,
+                    const char       *key)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      MessagerieField *field = g_ptr_array_index (self->fields, i);
+
+      if (g_str_equal (messagerie_field_get_key (field), key))
+        messagerie_field_update (field, self->view);
+    }
+}
+
+/* The findings again: the pages that depend on the values, the pages'
+ * attention, the actions (the fields follow "finding-changed"). */
 static void
 on_refreshed (MessagerieWindow *self)
 {
@@ -96,8 +120,6 @@ on_refreshed (MessagerieWindow *self)
       && adw_view_stack_get_visible_child (self->stack) == GTK_WIDGET (self->services_page))
     adw_view_stack_set_visible_child_name (self->stack, "sending");
 
-  for (guint i = 0; i < self->fields->len; i++)
-    messagerie_field_update (g_ptr_array_index (self->fields, i), self->view);
   messagerie_sending_page_update (self->sending_page, settings);
   update_attention (self);
   update_actions (self);
@@ -238,7 +260,10 @@ set_view (MessagerieWindow *self,
 {
   self->view = view;
   if (self->editor != NULL)
-    on_refreshed (self);
+    {
+      update_fields (self);
+      on_refreshed (self);
+    }
 }
 
 /* The mode as GSettings keeps it (the schema's enum has the values of
@@ -594,10 +619,13 @@ messagerie_window_new (MessagerieApplication *application,
   g_assert (password != NULL);
   self->keeper = messagerie_password_keeper_new (self->editor, password, root);
   messagerie_relay_page_set_editor (self->relay_page, self->editor);
+  g_signal_connect_object (self->editor, "finding-changed", G_CALLBACK (on_finding_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "refreshed", G_CALLBACK (on_refreshed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);
+  update_fields (self);
   on_refreshed (self);
 
   return self;
