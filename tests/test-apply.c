@@ -803,7 +803,7 @@ test_backups_pruned (void)
   for (guint i = 2; i < 12; i++)
     g_assert_true (g_ptr_array_find_with_equal_func (left, g_ptr_array_index (made, i), g_str_equal, NULL));
 
-  /* backups lists them newest first: name, date, number of files. */
+  /* backups lists them newest first: name, date, number of files, files. */
   run_helper (&list, NULL, NULL, "--root", root, "backups", NULL);
   g_assert_cmpint (list.status, ==, MESSAGERIE_EXIT_OK);
   g_assert_cmpstr (list.err, ==, "");
@@ -816,14 +816,16 @@ test_backups_pruned (void)
       g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
       g_autofree char *date = g_strndup (name, 19);
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 3);
+      g_assert_cmpuint (g_strv_length (fields), ==, 4);
       g_assert_cmpstr (fields[0], ==, name);
       date[13] = ':';
       date[16] = ':';
       g_assert_true (g_str_has_prefix (fields[1], date));
       g_assert_cmpstr (fields[1] + 19, ==, "Z");
-      /* The settings file and the macros file changed each time. */
+      /* The settings file and the macros file changed each time: they are
+       * named, those the window shows. */
       g_assert_cmpstr (fields[2], ==, "2");
+      g_assert_cmpstr (fields[3], ==, "/etc/messagerie/messagerie.conf /etc/exim4/exim4.conf.localmacros");
     }
 
   remove_tmp_dir (root);

@@ -17,11 +17,12 @@
 #include <gio/gunixinputstream.h>
 
 #include "messagerie-activity.h"
+#include "messagerie-backups.h"
 #include "messagerie-command.h"
 #include "messagerie-core.h"
+#include "messagerie-exim.h"
 #include "messagerie-files.h"
 #include "messagerie-protocol.h"
-#include "messagerie-transaction.h"
 
 /* Debian's logrotate keeps mainlog, mainlog.1 and mainlog.2.gz to
  * mainlog.10.gz. */
@@ -137,15 +138,14 @@ messagerie_activity_deliveries (const char *root,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   GQueue all = G_QUEUE_INIT;
-  int root_fd;
-  int log_dir_fd;
+  g_auto(MessagerieFd) root_fd = -1;
+  g_auto(MessagerieFd) log_dir_fd = -1;
   guint n = 0;
 
   root_fd = messagerie_root_open (root, &error);
   if (root_fd < 0)
     return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, error->message);
   log_dir_fd = messagerie_dir_open (root_fd, "/" MAINLOG_DIR, FALSE, 0, &error);
-  close (root_fd);
   /* No log at all (exim never ran): no delivery. */
   if (log_dir_fd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     return messagerie_protocol_result (MESSAGERIE_RESULT_OK, _("exim has no log yet."));
@@ -153,7 +153,6 @@ messagerie_activity_deliveries (const char *root,
     return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, error->message);
 
   read_newest (log_dir_fd, last, &all, &error);
-  close (log_dir_fd);
 
   if (error != NULL)
     {
@@ -670,9 +669,9 @@ messagerie_activity_status (const char *root)
   g_autofree char *count = NULL;
   g_autoptr(GPtrArray) messages = NULL;
   GQueue deliveries = G_QUEUE_INIT;
+  g_auto(MessagerieFd) root_fd = -1;
+  g_auto(MessagerieFd) log_dir_fd = -1;
   gboolean running;
-  int root_fd;
-  int log_dir_fd;
 
   root_fd = messagerie_root_open (root ? root : "/", &error);
   if (root_fd < 0)
@@ -693,11 +692,7 @@ messagerie_activity_status (const char *root)
   /* The last outcomes through the gateway, among the newest 1000. */
   log_dir_fd = messagerie_dir_open (root_fd, "/" MAINLOG_DIR, FALSE, 0, NULL);
   if (log_dir_fd >= 0)
-    {
-      read_newest (log_dir_fd, STATUS_SCAN, &deliveries, NULL);
-      close (log_dir_fd);
-    }
-  close (root_fd);
+    read_newest (log_dir_fd, STATUS_SCAN, &deliveries, NULL);
 
   emit_gateway ("gateway-delivered", last_gateway_delivery (&deliveries, TRUE));
   emit_gateway ("gateway-failed", last_gateway_delivery (&deliveries, FALSE));

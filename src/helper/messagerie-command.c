@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "messagerie-command.h"
+#include "messagerie-files.h"
 #include "messagerie-settings.h"
 
 /* exim4 -bp prints about 75 bytes a message: 16 MiB is a queue of some
@@ -150,7 +151,7 @@ open_input (const char  *input,
 {
   gsize length = strlen (input);
   gsize written = 0;
-  int fd = open_capture (error);
+  g_auto(MessagerieFd) fd = open_capture (error);
 
   if (fd < 0)
     return -1;
@@ -162,28 +163,20 @@ open_input (const char  *input,
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Cannot write a temporary file: %s"), g_strerror (saved_errno));
-          close (fd);
-          return -1;
-        }
+        break;
       written += (gsize) n;
     }
 
-  if (lseek (fd, 0, SEEK_SET) != 0)
+  if (written < length || lseek (fd, 0, SEEK_SET) != 0)
     {
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                    _("Cannot write a temporary file: %s"), g_strerror (saved_errno));
-      close (fd);
       return -1;
     }
 
-  return fd;
+  return g_steal_fd (&fd);
 }
 
 gboolean
@@ -208,8 +201,8 @@ messagerie_command_run_in (const char *const  *argv,
   g_autoptr(GSource) timeout = NULL;
   g_auto(GStrv) environment = command_environment (tmpdir);
   CommandWait wait = { NULL };
-  int out_fd;
-  int err_fd;
+  g_auto(MessagerieFd) out_fd = -1;
+  g_auto(MessagerieFd) err_fd = -1;
 
   memset (command, 0, sizeof *command);
   command->status = -1;
@@ -219,10 +212,7 @@ messagerie_command_run_in (const char *const  *argv,
     return FALSE;
   err_fd = open_capture (error);
   if (err_fd < 0)
-    {
-      close (out_fd);
-      return FALSE;
-    }
+    return FALSE;
 
   /* Standard input is /dev/null without a STDIN flag. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
@@ -236,21 +226,13 @@ messagerie_command_run_in (const char *const  *argv,
       int in_fd = open_input (input, error);
 
       if (in_fd < 0)
-        {
-          close (out_fd);
-          close (err_fd);
-          return FALSE;
-        }
+        return FALSE;
       g_subprocess_launcher_take_stdin_fd (launcher, in_fd);
     }
 
   process = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (process == NULL)
-    {
-      close (out_fd);
-      close (err_fd);
-      return FALSE;
-    }
+    return FALSE;
 
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
@@ -272,8 +254,6 @@ messagerie_command_run_in (const char *const  *argv,
     command->status = g_subprocess_get_exit_status (process);
   command->out = read_capture (out_fd);
   command->err = read_capture (err_fd);
-  close (out_fd);
-  close (err_fd);
 
   return TRUE;
 }
@@ -330,3 +310,8 @@ messagerie_find_program (const char *name)
   return NULL;
 }
 
+gboolean
+messagerie_systemd_runs (void)
+{
+  return g_file_test ("/run/systemd/system", G_FILE_TEST_IS_DIR);
+}

@@ -50,6 +50,9 @@ gboolean  messagerie_command_run_checked (const char *const  *argv,
 /* An absolute path for @name in the PATH given to commands, or NULL. */
 char     *messagerie_find_program        (const char *name);
 
+/* Whether systemd runs the machine: then services are its units. */
+gboolean  messagerie_systemd_runs        (void);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MessagerieCommand, messagerie_command_clear)
 
 G_END_DECLS

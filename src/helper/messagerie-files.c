@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* The helper's file operations (see messagerie-files.h): read, write in
+ * full beside the target then rename, link, remove, each below a folder
+ * descriptor without following a symbolic link on the way. */
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +16,7 @@
 #include <gio/gio.h>
 
 #include "messagerie-files.h"
+#include "messagerie-secret.h"
 
 void
 messagerie_file_state_free (MessagerieFileState *state)
@@ -20,19 +25,9 @@ messagerie_file_state_free (MessagerieFileState *state)
     return;
 
   /* passwd.client carries the relay password: every copy is wiped. */
-  if (state->data != NULL)
-    explicit_bzero (state->data, state->length);
-  g_free (state->data);
+  messagerie_secret_free_sized (state->data, state->length);
   g_free (state->path);
   g_free (state);
-}
-
-static void
-close_fd (int *fd)
-{
-  if (*fd >= 0)
-    close (*fd);
-  *fd = -1;
 }
 
 /* The components of an absolute system path; "." and ".." never come from
@@ -98,7 +93,7 @@ walk (int          root_fd,
       GError     **error)
 {
   g_autoptr(GString) walked = g_string_new (NULL);
-  int fd = dup (root_fd);
+  g_auto(MessagerieFd) fd = dup (root_fd);
 
   if (fd < 0)
     {
@@ -119,7 +114,6 @@ walk (int          root_fd,
           if (mkdirat (fd, components[i], mode) < 0 && errno != EEXIST)
             {
               set_errno_error (error, errno, _("Cannot create the folder %s: %s"), walked->str);
-              close_fd (&fd);
               return -1;
             }
           next = openat (fd, components[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -131,15 +125,14 @@ walk (int          root_fd,
 
           if (!set_symlink_error (error, fd, components[i], saved_errno, walked->str))
             set_errno_error (error, saved_errno, _("Cannot open the folder %s: %s"), walked->str);
-          close_fd (&fd);
           return -1;
         }
 
-      close_fd (&fd);
+      messagerie_fd_close (fd);
       fd = next;
     }
 
-  return fd;
+  return g_steal_fd (&fd);
 }
 
 /* The folder holding @path, and the name of @path in it. */
@@ -212,13 +205,25 @@ messagerie_dir_sync (int          dir_fd,
   return TRUE;
 }
 
+/* The folder holding @path in @dir_fd, as open_parent, or -1 when a
+ * folder on the way is missing or is a file: then @path cannot exist,
+ * which is no error. */
 static gboolean
-is_absent (GError *error)
+open_existing_parent (int            root_fd,
+                      const char    *path,
+                      MessagerieFd  *dir_fd,
+                      char         **name,
+                      GError       **error)
 {
-  /* A folder on the way that is missing, or that is a file: the file
-   * cannot exist. */
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_autoptr(GError) local_error = NULL;
+
+  *dir_fd = open_parent (root_fd, path, FALSE, 0, name, &local_error);
+  if (*dir_fd >= 0 ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 MessagerieFileState *
@@ -227,25 +232,20 @@ messagerie_file_read (int          root_fd,
                       GError     **error)
 {
   g_autoptr(MessagerieFileState) state = g_new0 (MessagerieFileState, 1);
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
   gsize allocated;
   struct stat st;
-  int dir_fd;
-  int fd;
+  g_auto(MessagerieFd) dir_fd = -1;
+  g_auto(MessagerieFd) fd = -1;
 
   state->path = g_strdup (path);
 
-  dir_fd = open_parent (root_fd, path, FALSE, 0, &name, &local_error);
+  if (!open_existing_parent (root_fd, path, &dir_fd, &name, error))
+    return NULL;
   if (dir_fd < 0)
-    {
-      if (is_absent (local_error))
-        return g_steal_pointer (&state);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return g_steal_pointer (&state);
 
   /* O_NONBLOCK: a FIFO put in place of a file must not hang the helper;
    * it is refused below, as anything but a regular file. */
@@ -255,21 +255,15 @@ messagerie_file_read (int          root_fd,
       int saved_errno = errno;
 
       if (saved_errno == ENOENT)
-        {
-          close_fd (&dir_fd);
-          return g_steal_pointer (&state);
-        }
+        return g_steal_pointer (&state);
       if (!set_symlink_error (error, dir_fd, name, saved_errno, path))
         set_errno_error (error, saved_errno, _("Cannot read %s: %s"), path);
-      close_fd (&dir_fd);
       return NULL;
     }
-  close_fd (&dir_fd);
 
   if (fstat (fd, &st) < 0)
     {
       set_errno_error (error, errno, _("Cannot read %s: %s"), path);
-      close_fd (&fd);
       return NULL;
     }
 
@@ -277,7 +271,6 @@ messagerie_file_read (int          root_fd,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
                    _("%s is not a regular file."), path);
-      close_fd (&fd);
       return NULL;
     }
 
@@ -300,7 +293,6 @@ messagerie_file_read (int          root_fd,
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                            _("%s is larger than %d MiB: Messagerie does not read a file that large."),
                            path, MESSAGERIE_FILES_MAX_SIZE / (1024 * 1024));
-              close_fd (&fd);
               return NULL;
             }
 
@@ -320,7 +312,6 @@ messagerie_file_read (int          root_fd,
         {
           explicit_bzero (data, length);
           set_errno_error (error, errno, _("Cannot read %s: %s"), path);
-          close_fd (&fd);
           return NULL;
         }
       if (n == 0)
@@ -328,7 +319,6 @@ messagerie_file_read (int          root_fd,
       length += (gsize) n;
     }
 
-  close_fd (&fd);
 
   data[length] = '\0';
   state->exists = TRUE;
@@ -387,8 +377,8 @@ messagerie_file_prepare (int          root_fd,
   g_autofree char *side = messagerie_side_path (path, suffix);
   g_autofree char *name = NULL;
   g_autofree char *temp = NULL;
-  int dir_fd;
-  int fd;
+  g_auto(MessagerieFd) dir_fd = -1;
+  g_auto(MessagerieFd) fd = -1;
 
   dir_fd = open_parent (root_fd, path, TRUE, dir_mode, &name, error);
   if (dir_fd < 0)
@@ -400,7 +390,6 @@ messagerie_file_prepare (int          root_fd,
   if (unlinkat (dir_fd, temp, 0) < 0 && errno != ENOENT)
     {
       set_errno_error (error, errno, _("Cannot write %s: %s"), path);
-      close_fd (&dir_fd);
       return FALSE;
     }
 
@@ -410,7 +399,6 @@ messagerie_file_prepare (int          root_fd,
   if (fd < 0)
     {
       set_errno_error (error, errno, _("Cannot write %s: %s"), path);
-      close_fd (&dir_fd);
       return FALSE;
     }
 
@@ -426,20 +414,17 @@ messagerie_file_prepare (int          root_fd,
       goto fail;
     }
 
-  if (close (fd) < 0)
+  /* Its close can fail too: the data may not be on disk. */
+  if (close (g_steal_fd (&fd)) < 0)
     {
-      fd = -1;
       set_errno_error (error, errno, _("Cannot write %s: %s"), path);
       goto fail;
     }
 
-  close_fd (&dir_fd);
   return TRUE;
 
 fail:
-  close_fd (&fd);
   unlinkat (dir_fd, temp, 0);
-  close_fd (&dir_fd);
   return FALSE;
 }
 
@@ -480,25 +465,17 @@ messagerie_file_link (int          root_fd,
 {
   g_autofree char *from_name = g_path_get_basename (from);
   g_autofree char *name = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean ok;
-  int dir_fd;
+  g_auto(MessagerieFd) dir_fd = -1;
 
   *linked = FALSE;
 
-  dir_fd = open_parent (root_fd, to, FALSE, 0, &name, &local_error);
+  if (!open_existing_parent (root_fd, to, &dir_fd, &name, error))
+    return FALSE;
   if (dir_fd < 0)
-    {
-      if (is_absent (local_error))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
+    return TRUE;
   if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
     {
       set_errno_error (error, errno, _("Cannot write %s: %s"), to);
-      close_fd (&dir_fd);
       return FALSE;
     }
 
@@ -506,19 +483,14 @@ messagerie_file_link (int          root_fd,
    * never what it points to. */
   if (linkat (dir_fd, from_name, dir_fd, name, 0) < 0)
     {
-      int saved_errno = errno;
-
-      close_fd (&dir_fd);
-      if (saved_errno == ENOENT)
+      if (errno == ENOENT)
         return TRUE;
-      set_errno_error (error, saved_errno, _("Cannot write %s: %s"), to);
+      set_errno_error (error, errno, _("Cannot write %s: %s"), to);
       return FALSE;
     }
 
   *linked = TRUE;
-  ok = messagerie_dir_sync (dir_fd, to, error);
-  close_fd (&dir_fd);
-  return ok;
+  return messagerie_dir_sync (dir_fd, to, error);
 }
 
 gboolean
@@ -529,18 +501,15 @@ messagerie_file_same (int         root_fd,
   g_autofree char *name_a = NULL;
   g_autofree char *name_b = g_path_get_basename (b);
   struct stat st_a, st_b;
-  gboolean same;
-  int dir_fd;
+  g_auto(MessagerieFd) dir_fd = -1;
 
   dir_fd = open_parent (root_fd, a, FALSE, 0, &name_a, NULL);
   if (dir_fd < 0)
     return FALSE;
 
-  same = fstatat (dir_fd, name_a, &st_a, AT_SYMLINK_NOFOLLOW) == 0 &&
+  return fstatat (dir_fd, name_a, &st_a, AT_SYMLINK_NOFOLLOW) == 0 &&
          fstatat (dir_fd, name_b, &st_b, AT_SYMLINK_NOFOLLOW) == 0 &&
          st_a.st_dev == st_b.st_dev && st_a.st_ino == st_b.st_ino;
-  close_fd (&dir_fd);
-  return same;
 }
 
 gboolean
@@ -549,16 +518,13 @@ messagerie_file_exists (int         root_fd,
 {
   g_autofree char *name = NULL;
   struct stat st;
-  gboolean exists;
-  int dir_fd;
+  g_auto(MessagerieFd) dir_fd = -1;
 
   dir_fd = open_parent (root_fd, path, FALSE, 0, &name, NULL);
   if (dir_fd < 0)
     return FALSE;
 
-  exists = fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-  close_fd (&dir_fd);
-  return exists;
+  return fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 gboolean
@@ -566,30 +532,20 @@ messagerie_file_remove (int          root_fd,
                         const char  *path,
                         GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
-  gboolean ok;
-  int dir_fd;
+  g_auto(MessagerieFd) dir_fd = -1;
 
-  dir_fd = open_parent (root_fd, path, FALSE, 0, &name, &local_error);
+  if (!open_existing_parent (root_fd, path, &dir_fd, &name, error))
+    return FALSE;
   if (dir_fd < 0)
-    {
-      if (is_absent (local_error))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
+    return TRUE;
   if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
     {
       set_errno_error (error, errno, _("Cannot remove %s: %s"), path);
-      close_fd (&dir_fd);
       return FALSE;
     }
 
-  ok = messagerie_dir_sync (dir_fd, path, error);
-  close_fd (&dir_fd);
-  return ok;
+  return messagerie_dir_sync (dir_fd, path, error);
 }
 
 gboolean
@@ -604,8 +560,8 @@ messagerie_file_rename (int          root_fd,
   g_autofree char *name = NULL;
   struct stat st;
   gboolean ok = FALSE;
-  int dir_fd;
-  int fd;
+  g_auto(MessagerieFd) dir_fd = -1;
+  g_auto(MessagerieFd) fd = -1;
 
   g_return_val_if_fail (g_str_equal (from_dir, to_dir), FALSE);
 
@@ -620,7 +576,6 @@ messagerie_file_rename (int          root_fd,
 
       if (!set_symlink_error (error, dir_fd, from_name, saved_errno, from))
         set_errno_error (error, saved_errno, _("Cannot read %s: %s"), from);
-      close_fd (&dir_fd);
       return FALSE;
     }
 
@@ -632,24 +587,17 @@ messagerie_file_rename (int          root_fd,
                  _("%s is not a regular file."), from);
   else
     ok = TRUE;
-  close_fd (&fd);
 
   if (!ok)
-    {
-      close_fd (&dir_fd);
-      return FALSE;
-    }
+    return FALSE;
 
   if (renameat (dir_fd, from_name, dir_fd, name) < 0)
     {
       set_errno_error (error, errno, _("Cannot replace %s: %s"), to);
-      close_fd (&dir_fd);
       return FALSE;
     }
 
-  ok = messagerie_dir_sync (dir_fd, to, error);
-  close_fd (&dir_fd);
-  return ok;
+  return messagerie_dir_sync (dir_fd, to, error);
 }
 
 gboolean
@@ -660,8 +608,8 @@ messagerie_tree_remove_at (int          dir_fd,
   g_autoptr(GPtrArray) entries = NULL;
   struct stat st;
   struct dirent *entry;
+  g_auto(MessagerieFd) fd = -1;
   DIR *dir;
-  int fd;
 
   if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
     {
@@ -685,9 +633,10 @@ messagerie_tree_remove_at (int          dir_fd,
   if (fd < 0 || (dir = fdopendir (fd)) == NULL)
     {
       set_errno_error (error, errno, _("Cannot remove %s: %s"), name);
-      close_fd (&fd);
       return FALSE;
     }
+  /* Now the DIR's: closedir closes it. */
+  g_steal_fd (&fd);
 
   /* The names first, then the removals: a folder is not changed while it
    * is being read. */

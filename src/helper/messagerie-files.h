@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <errno.h>
+#include <unistd.h>
 #include <sys/types.h>
 
 #include <glib.h>
@@ -131,5 +133,23 @@ gboolean             messagerie_tree_remove_at  (int          dir_fd,
                                                  GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieFileState, messagerie_file_state_free)
+
+/* A file descriptor closed when it goes out of scope, -1 for none (GLib
+ * 2.74 has no g_autofd): g_auto(MessagerieFd) fd = -1; hand it on with
+ * g_steal_fd (&fd). A descriptor whose close can fail in a way that
+ * matters (a file just written) is closed by hand, its error checked. The
+ * close keeps errno, so an error read after it is still the one before. */
+typedef int MessagerieFd;
+
+static inline void
+messagerie_fd_close (int fd)
+{
+  int saved_errno = errno;
+
+  close (fd);
+  errno = saved_errno;
+}
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (MessagerieFd, messagerie_fd_close, -1)
 
 G_END_DECLS

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* messagerie-helper's command line: the options read, each command's row
+ * in one table (what it takes, who may run it, whether it speaks the
+ * protocol), the command run; validate and render, which need no
+ * transaction, are here too. */
+
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -12,7 +17,10 @@
 #include <gio/gio.h>
 
 #include "messagerie-activity.h"
+#include "messagerie-backups.h"
 #include "messagerie-core.h"
+#include "messagerie-existing.h"
+#include "messagerie-gateway.h"
 #include "messagerie-helper-codes.h"
 #include "messagerie-testmail.h"
 #include "messagerie-transaction.h"
@@ -62,6 +70,20 @@ fail (int         code,
 
   messagerie_protocol_print_error (message);
   return code;
+}
+
+/* A command line refused before the command runs (@result: a usage
+ * mistake or a refusal): the result line of the protocol for a protocol
+ * verb, else the Error: line alone. */
+static int
+refuse (gboolean          protocol,
+        MessagerieResult  result,
+        const char       *message)
+{
+  if (protocol)
+    return messagerie_protocol_result (result, message);
+  return fail (result == MESSAGERIE_RESULT_REFUSED ? MESSAGERIE_EXIT_REFUSED : MESSAGERIE_EXIT_USAGE,
+               "%s", message);
 }
 
 /* The settings on standard input. Reading stops one byte past
@@ -174,230 +196,46 @@ verb_render (HelperOptions *options)
   return MESSAGERIE_EXIT_OK;
 }
 
-static int
-verb_apply (MessagerieTransactionOptions *transaction)
+/* The settings on standard input, after the step line that says so; on
+ * failure, the protocol's result line is printed and @status is the exit
+ * code. */
+static MessagerieSettings *
+read_protocol_settings (int *status)
 {
   g_autoptr(MessagerieSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
 
   messagerie_protocol_step ("read", _("Reading the settings"));
   if (!read_settings (&settings, &error))
-    return messagerie_protocol_result (MESSAGERIE_RESULT_INPUT, error->message);
-
-  return messagerie_transaction_apply (transaction, settings);
-}
-
-typedef struct {
-  GMainLoop             *loop;
-  MessagerieProbeResult *result;
-  GError                *error;
-} ProbeRun;
-
-static void
-on_probe_step (const char *step,
-               const char *message,
-               gpointer    user_data)
-{
-  messagerie_protocol_step (step, message);
-}
-
-static void
-on_probe_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  ProbeRun *run = user_data;
-
-  run->result = messagerie_probe_finish (result, &run->error);
-  g_main_loop_quit (run->loop);
-}
-
-/* The relay's errors only: the rest of the settings plays no part. */
-static gboolean
-print_relay_errors (MessagerieSettings *settings)
-{
-  g_autoptr(GPtrArray) findings = NULL;
-  gboolean found = FALSE;
-
-  /* For a test, a password not sent is as good as an empty one. */
-  if (messagerie_settings_in_use (settings, "password") &&
-      messagerie_settings_get_password (settings) == NULL)
-    messagerie_settings_set_password (settings, "");
-
-  findings = messagerie_validate (settings);
-  for (guint i = 0; i < findings->len; i++)
     {
-      MessagerieFinding *finding = g_ptr_array_index (findings, i);
-
-      if (finding->severity != MESSAGERIE_SEVERITY_ERROR ||
-          !(g_str_has_prefix (finding->key, "relay_") || g_str_equal (finding->key, "password")))
-        continue;
-      messagerie_protocol_finding (finding);
-      found = TRUE;
+      *status = messagerie_protocol_result (MESSAGERIE_RESULT_INPUT, error->message);
+      return NULL;
     }
-
-  return found;
-}
-
-/* MESSAGERIE_PROBE_CA_FILE, for tests only: the authorities to trust
- * instead of the system's. Never under pkexec. */
-static GTlsDatabase *
-test_database (GError **error)
-{
-  const char *path = g_getenv ("MESSAGERIE_PROBE_CA_FILE");
-  g_autofree char *absolute = NULL;
-
-  if (path == NULL || *path == '\0' || g_getenv ("PKEXEC_UID") != NULL)
-    return NULL;
-  /* GTlsFileDatabase wants an absolute path. */
-  absolute = g_canonicalize_filename (path, NULL);
-  return g_tls_file_database_new (absolute, error);
+  return g_steal_pointer (&settings);
 }
 
 static int
 verb_probe (HelperOptions *options)
 {
   g_autoptr(MessagerieSettings) settings = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GError) error = NULL;
-  ProbeRun run = { NULL };
-  MessagerieProbeResult *result;
   int status;
 
-  messagerie_protocol_step ("read", _("Reading the settings"));
-  if (!read_settings (&settings, &error))
-    return messagerie_protocol_result (MESSAGERIE_RESULT_INPUT, error->message);
-
-  if (print_relay_errors (settings))
-    return messagerie_protocol_result (MESSAGERIE_RESULT_INVALID,
-                                       _("The settings of the gateway have errors: nothing was tested."));
-
-  database = test_database (&error);
-  if (error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot read MESSAGERIE_PROBE_CA_FILE: %s"),
-                                                  error->message);
-
-      return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, message);
-    }
-
-  loop = g_main_loop_new (NULL, FALSE);
-  run.loop = loop;
-  messagerie_probe_async (settings, database, options->timeout, on_probe_step, NULL,
-                          NULL, on_probe_done, &run);
-  g_main_loop_run (loop);
-
-  if (run.result == NULL)
-    {
-      status = messagerie_protocol_result (MESSAGERIE_RESULT_INVALID, run.error->message);
-      g_error_free (run.error);
-      return status;
-    }
-
-  result = run.result;
-  if (result->server_name != NULL)
-    messagerie_protocol_emit ("detail", "server", result->server_name, NULL);
-  if (result->greeting != NULL)
-    messagerie_protocol_emit ("detail", "greeting", result->greeting, NULL);
-  if (result->tls_version != NULL)
-    messagerie_protocol_emit ("detail", "tls", result->tls_version, NULL);
-  if (result->certificate_name != NULL)
-    messagerie_protocol_emit ("detail", "certificate", result->certificate_name, NULL);
-  if (result->mechanism != NULL)
-    messagerie_protocol_emit ("detail", "mechanism", result->mechanism, NULL);
-  if (result->server_reply != NULL)
-    messagerie_protocol_emit ("detail", "reply", result->server_reply, NULL);
-  if (result->key != NULL)
-    messagerie_protocol_emit ("detail", "key", result->key, NULL);
-
-  status = messagerie_protocol_result_code (messagerie_probe_code_to_string (result->code),
-                                            result->code == MESSAGERIE_PROBE_OK ? MESSAGERIE_EXIT_OK
-                                                                                : MESSAGERIE_EXIT_FAILED,
-                                            result->message);
-  messagerie_probe_result_free (result);
-  return status;
+  settings = read_protocol_settings (&status);
+  if (settings == NULL)
+    return status;
+  return messagerie_gateway_probe (settings, options->timeout);
 }
 
-static int
-verb_backups (HelperOptions *options)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!messagerie_backups_print (options->root ? options->root : "/", &error))
-    return fail (MESSAGERIE_EXIT_FAILED, "%s", error->message);
-  return MESSAGERIE_EXIT_OK;
-}
-
-typedef struct {
-  GMainLoop *loop;
-  GPtrArray *attempts;
-  const char *proposal;
-  GError    *error;
-} DetectRun;
-
-static void
-on_detect_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  DetectRun *run = user_data;
-
-  run->attempts = messagerie_detect_finish (result, &run->proposal, &run->error);
-  g_main_loop_quit (run->loop);
-}
-
-/* « Détecter »: each TLS choice tried, the first that reaches the gateway
- * proposed. */
 static int
 verb_detect (HelperOptions *options)
 {
   g_autoptr(MessagerieSettings) settings = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) attempts = NULL;
-  DetectRun run = { NULL };
-  g_autofree char *message = NULL;
+  int status;
 
-  messagerie_protocol_step ("read", _("Reading the settings"));
-  if (!read_settings (&settings, &error))
-    return messagerie_protocol_result (MESSAGERIE_RESULT_INPUT, error->message);
-  database = test_database (&error);
-  if (error != NULL)
-    return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, error->message);
-
-  loop = g_main_loop_new (NULL, FALSE);
-  run.loop = loop;
-  messagerie_detect_async (settings, database, options->timeout, NULL, on_detect_done, &run);
-  g_main_loop_run (loop);
-  if (run.attempts == NULL)
-    {
-      int status = messagerie_protocol_result (MESSAGERIE_RESULT_INVALID, run.error->message);
-
-      g_error_free (run.error);
-      return status;
-    }
-  attempts = run.attempts;
-
-  for (guint i = 0; i < attempts->len; i++)
-    {
-      MessagerieDetectAttempt *a = g_ptr_array_index (attempts, i);
-      MessagerieProbeResult *r = a->result;
-
-      messagerie_protocol_emit ("attempt", a->tls, messagerie_probe_code_to_string (r->code),
-                                r->tls_version ? r->tls_version : "",
-                                r->certificate_name ? r->certificate_name : "",
-                                r->auth_offered ? r->auth_offered : "", r->message, NULL);
-    }
-  if (run.proposal == NULL)
-    return messagerie_protocol_result_code ("connect", MESSAGERIE_EXIT_FAILED,
-                                            _("No TLS choice reaches the gateway: check its name "
-                                              "and that it accepts this server."));
-  messagerie_protocol_emit ("detail", "proposal", run.proposal, NULL);
-  /* Translators: %s is a choice of « Utilisation de TLS (SSL) », port-465… */
-  message = g_strdup_printf (_("The gateway is reached with the TLS choice “%s”."), run.proposal);
-  return messagerie_protocol_result (MESSAGERIE_RESULT_OK, message);
+  settings = read_protocol_settings (&status);
+  if (settings == NULL)
+    return status;
+  return messagerie_gateway_detect (settings, options->timeout);
 }
 
 /* The test hook MESSAGERIE_HELPER_TEST_STOP=POINT (see
@@ -424,10 +262,8 @@ test_exim (HelperOptions *options)
   return hook;
 }
 
-/* apply, restore, recover, probe and test-mail: everything on standard
- * output follows doc/helper-protocol.md, down to the last line. */
-static int
-run_protocol_verb (HelperOptions *options)
+static MessagerieTransactionOptions
+transaction_options (HelperOptions *options)
 {
   MessagerieTransactionOptions transaction = {
     .root = options->root,
@@ -435,9 +271,192 @@ run_protocol_verb (HelperOptions *options)
     .exim = test_exim (options),
   };
 
+  return transaction;
+}
+
+static int
+verb_apply (HelperOptions *options)
+{
+  MessagerieTransactionOptions transaction = transaction_options (options);
+  g_autoptr(MessagerieSettings) settings = NULL;
+  int status;
+
+  settings = read_protocol_settings (&status);
+  if (settings == NULL)
+    return status;
+  return messagerie_transaction_apply (&transaction, settings);
+}
+
+static int
+verb_restore (HelperOptions *options)
+{
+  MessagerieTransactionOptions transaction = transaction_options (options);
+
+  return messagerie_transaction_restore (&transaction, options->argument);
+}
+
+static int
+verb_recover (HelperOptions *options)
+{
+  MessagerieTransactionOptions transaction = transaction_options (options);
+
+  return messagerie_transaction_recover (&transaction);
+}
+
+static int
+verb_backups (HelperOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!messagerie_backups_print (options->root ? options->root : "/", &error))
+    return fail (MESSAGERIE_EXIT_FAILED, "%s", error->message);
+  return MESSAGERIE_EXIT_OK;
+}
+
+/* Reading changes nothing: whoever can read exim's log may. */
+static int
+verb_deliveries (HelperOptions *options)
+{
+  return messagerie_activity_deliveries (options->root ? options->root : "/", options->last);
+}
+
+static int
+verb_queue (HelperOptions *options)
+{
+  return messagerie_activity_queue (options->root);
+}
+
+static int
+verb_status (HelperOptions *options)
+{
+  return messagerie_activity_status (options->root);
+}
+
+static int
+verb_queue_retry (HelperOptions *options)
+{
+  const char *const *ids = (const char *const *) options->ids->pdata;
+
+  if (options->all == (ids[0] != NULL))
+    return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE,
+                                       _("queue-retry needs message ids, or --all."));
+  return messagerie_activity_queue_retry (options->root, ids, options->all);
+}
+
+static int
+verb_queue_delete (HelperOptions *options)
+{
+  const char *const *ids = (const char *const *) options->ids->pdata;
+
+  if (options->all || ids[0] == NULL)
+    return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE,
+                                       _("queue-delete needs message ids."));
+  return messagerie_activity_queue_delete (options->root, ids);
+}
+
+static int
+verb_test_mail (HelperOptions *options)
+{
+  return messagerie_testmail_run (options->root);
+}
+
+/* What a command takes after its verb. */
+typedef enum {
+  ARGUMENTS_NONE,
+  /* restore: a backup's name, optional. */
+  ARGUMENTS_BACKUP,
+  /* queue-retry and queue-delete: message ids, any number. */
+  ARGUMENTS_IDS,
+} Arguments;
+
+static const char queue_refused[] =
+  N_("exim's queue is root's: this command runs as root "
+     "through pkexec, or on a copy of the system with --root.");
+static const char mail_refused[] =
+  N_("This command sends mail as root: it runs as root "
+     "through pkexec, or on a copy of the system with --root.");
+static const char system_refused[] =
+  N_("This command changes the system: it runs as root "
+     "through pkexec, or on a copy of the system with --root.");
+
+typedef struct {
+  const char *verb;
+  int       (*run) (HelperOptions *options);
+  /* Everything on standard output follows doc/helper-protocol.md, down
+   * to the last line, failures of the command line included. */
+  gboolean    protocol;
+  Arguments   arguments;
+  /* Under "monitor": a reading verb, which polkit's action
+   * fr.eole.messagerie.monitor allows. */
+  gboolean    monitor;
+  /* NULL: needs no privilege. Else it runs as root through pkexec, or on
+   * a test root; elsewhere it is refused with this message. */
+  const char *refused;
+  /* Also as root itself, not through pkexec: recover, at boot, before
+   * exim (debian/messagerie.messagerie-recover.service and .init). It
+   * reads no input and only puts back what the helper itself saved. */
+  gboolean    at_boot;
+} Command;
+
+/* In the order of the usage. */
+static const Command commands[] = {
+  { "validate",     verb_validate,     FALSE, ARGUMENTS_NONE,   FALSE, NULL,           FALSE },
+  /* render needs no privilege (SPEC §6). */
+  { "render",       verb_render,       FALSE, ARGUMENTS_NONE,   FALSE, NULL,           FALSE },
+  { "apply",        verb_apply,        TRUE,  ARGUMENTS_NONE,   FALSE, system_refused, FALSE },
+  { "restore",      verb_restore,      TRUE,  ARGUMENTS_BACKUP, FALSE, system_refused, FALSE },
+  { "recover",      verb_recover,      TRUE,  ARGUMENTS_NONE,   FALSE, system_refused, TRUE },
+  { "backups",      verb_backups,      FALSE, ARGUMENTS_NONE,   FALSE, NULL,           FALSE },
+  /* Testing the relay needs no privilege at all. */
+  { "probe",        verb_probe,        TRUE,  ARGUMENTS_NONE,   FALSE, NULL,           FALSE },
+  { "test-mail",    verb_test_mail,    TRUE,  ARGUMENTS_NONE,   FALSE, mail_refused,   FALSE },
+  { "detect",       verb_detect,       TRUE,  ARGUMENTS_NONE,   FALSE, NULL,           FALSE },
+  { "deliveries",   verb_deliveries,   TRUE,  ARGUMENTS_NONE,   TRUE,  NULL,           FALSE },
+  { "queue",        verb_queue,        TRUE,  ARGUMENTS_NONE,   TRUE,  queue_refused,  FALSE },
+  { "queue-retry",  verb_queue_retry,  TRUE,  ARGUMENTS_IDS,    FALSE, queue_refused,  FALSE },
+  { "queue-delete", verb_queue_delete, TRUE,  ARGUMENTS_IDS,    FALSE, queue_refused,  FALSE },
+  { "status",       verb_status,       TRUE,  ARGUMENTS_NONE,   TRUE,  queue_refused,  FALSE },
+};
+
+static const Command *
+find_command (const char *verb)
+{
+  for (guint i = 0; verb != NULL && i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].verb, verb))
+      return &commands[i];
+  return NULL;
+}
+
+/* Whether the words after @verb are message ids. An unknown queue-… verb
+ * takes them too, so that it is reported as unknown, whatever follows. */
+static gboolean
+takes_ids (const char *verb)
+{
+  const Command *command = find_command (verb);
+
+  if (command == NULL)
+    return g_str_has_prefix (verb, "queue-");
+  return command->arguments == ARGUMENTS_IDS;
+}
+
+/* Whether @command may run here. */
+static gboolean
+command_allowed (const Command *command,
+                 HelperOptions *options)
+{
+  MessagerieTransactionOptions transaction = transaction_options (options);
+
+  return command->refused == NULL || messagerie_transaction_allowed (&transaction) ||
+         (command->at_boot && getuid () == 0 && geteuid () == 0 && g_getenv ("PKEXEC_UID") == NULL);
+}
+
+static int
+run_protocol_command (const Command *command,
+                      HelperOptions *options)
+{
   set_test_stop (options);
 
-  if (!g_str_equal (options->verb, "restore") && options->argument != NULL)
+  if (command->arguments != ARGUMENTS_BACKUP && options->argument != NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”; see --help."),
                                                   options->argument);
@@ -445,73 +464,10 @@ run_protocol_verb (HelperOptions *options)
       return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, message);
     }
 
-  /* Testing the relay needs no privilege at all. */
-  if (g_str_equal (options->verb, "probe"))
-    return verb_probe (options);
-  if (g_str_equal (options->verb, "detect"))
-    return verb_detect (options);
+  if (!command_allowed (command, options))
+    return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED, _(command->refused));
 
-  /* Reading changes nothing: whoever can read exim's log may. */
-  if (g_str_equal (options->verb, "deliveries"))
-    return messagerie_activity_deliveries (options->root ? options->root : "/", options->last);
-
-  if (g_str_equal (options->verb, "queue") || g_str_equal (options->verb, "queue-retry") ||
-      g_str_equal (options->verb, "queue-delete") || g_str_equal (options->verb, "status"))
-    {
-      const char *const *ids = (const char *const *) options->ids->pdata;
-      gboolean retry = g_str_equal (options->verb, "queue-retry");
-
-      if (!messagerie_transaction_allowed (&transaction))
-        return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
-                                           _("exim's queue is root's: this command runs as root "
-                                             "through pkexec, or on a copy of the system with --root."));
-      if (g_str_equal (options->verb, "queue"))
-        return messagerie_activity_queue (options->root);
-      if (g_str_equal (options->verb, "status"))
-        return messagerie_activity_status (options->root);
-      if ((retry && options->all == (ids[0] != NULL)) || (!retry && (options->all || ids[0] == NULL)))
-        return messagerie_protocol_result (MESSAGERIE_RESULT_USAGE,
-                                           retry ? _("queue-retry needs message ids, or --all.")
-                                                 : _("queue-delete needs message ids."));
-      return retry ? messagerie_activity_queue_retry (options->root, ids, options->all)
-                   : messagerie_activity_queue_delete (options->root, ids);
-    }
-
-  if (g_str_equal (options->verb, "test-mail"))
-    {
-      if (!messagerie_transaction_allowed (&transaction))
-        return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
-                                           _("This command sends mail as root: it runs as root "
-                                             "through pkexec, or on a copy of the system with --root."));
-      return messagerie_testmail_run (options->root);
-    }
-
-  /* recover also runs as root itself, not through pkexec: at boot, before
-   * exim (debian/messagerie.messagerie-recover.service and .init). It reads
-   * no input and only puts back what the helper itself saved. */
-  if (!messagerie_transaction_allowed (&transaction) &&
-      !(g_str_equal (options->verb, "recover") && getuid () == 0 && geteuid () == 0 &&
-        g_getenv ("PKEXEC_UID") == NULL))
-    return messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED,
-                                       _("This command changes the system: it runs as root "
-                                         "through pkexec, or on a copy of the system with --root."));
-
-  if (g_str_equal (options->verb, "apply"))
-    return verb_apply (&transaction);
-  if (g_str_equal (options->verb, "restore"))
-    return messagerie_transaction_restore (&transaction, options->argument);
-  return messagerie_transaction_recover (&transaction);
-}
-
-static gboolean
-is_protocol_verb (const char *verb)
-{
-  return verb != NULL &&
-         (g_str_equal (verb, "apply") || g_str_equal (verb, "restore") || g_str_equal (verb, "recover") ||
-          g_str_equal (verb, "probe") || g_str_equal (verb, "test-mail") ||
-          g_str_equal (verb, "deliveries") || g_str_equal (verb, "queue") ||
-          g_str_equal (verb, "queue-retry") || g_str_equal (verb, "queue-delete") ||
-          g_str_equal (verb, "status") || g_str_equal (verb, "detect"));
+  return command->run (options);
 }
 
 static void
@@ -620,7 +576,7 @@ parse_arguments (int            argc,
         options->monitor = TRUE;
       else if (options->verb == NULL)
         options->verb = arg;
-      else if (g_str_has_prefix (options->verb, "queue-"))
+      else if (takes_ids (options->verb))
         g_ptr_array_insert (options->ids, options->ids->len - 1, (gpointer) arg);
       else if (options->argument == NULL)
         options->argument = arg;
@@ -643,6 +599,7 @@ main (int    argc,
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   const struct rlimit no_core = { 0, 0 };
   g_autofree char *mistake = NULL;
+  const Command *command;
   gboolean protocol;
   gboolean help;
 
@@ -659,7 +616,8 @@ main (int    argc,
   g_ptr_array_add (ids, NULL);
   options.ids = ids;
   mistake = parse_arguments (argc, argv, &options, &help);
-  protocol = is_protocol_verb (options.verb);
+  command = find_command (options.verb);
+  protocol = command != NULL && command->protocol;
 
   if (help && mistake == NULL)
     {
@@ -668,16 +626,14 @@ main (int    argc,
     }
 
   if (mistake != NULL)
-    return protocol ? messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, mistake)
-                    : fail (MESSAGERIE_EXIT_USAGE, "%s", mistake);
+    return refuse (protocol, MESSAGERIE_RESULT_USAGE, mistake);
 
   /* Under pkexec the caller is not trusted with any path (SPEC §6). */
   if (options.root != NULL && g_getenv ("PKEXEC_UID") != NULL)
     {
       const char *refused = _("The option --root is refused when running through pkexec.");
 
-      return protocol ? messagerie_protocol_result (MESSAGERIE_RESULT_REFUSED, refused)
-                      : fail (MESSAGERIE_EXIT_REFUSED, "%s", refused);
+      return refuse (protocol, MESSAGERIE_RESULT_REFUSED, refused);
     }
 
   if (options.verb == NULL)
@@ -686,28 +642,22 @@ main (int    argc,
       return MESSAGERIE_EXIT_USAGE;
     }
 
-  if (options.monitor && !g_str_equal (options.verb, "queue") &&
-      !g_str_equal (options.verb, "deliveries") && !g_str_equal (options.verb, "status"))
+  if (options.monitor && (command == NULL || !command->monitor))
     {
       g_autofree char *refused = g_strdup_printf (_("“monitor” reads only: queue, deliveries or status, "
                                                     "not “%s”."), options.verb);
 
-      return protocol ? messagerie_protocol_result (MESSAGERIE_RESULT_USAGE, refused)
-                      : fail (MESSAGERIE_EXIT_USAGE, "%s", refused);
+      return refuse (protocol, MESSAGERIE_RESULT_USAGE, refused);
     }
 
   if (protocol)
-    return run_protocol_verb (&options);
+    return run_protocol_command (command, &options);
 
   if (options.argument != NULL)
     return fail (MESSAGERIE_EXIT_USAGE, _("Unexpected argument “%s”; see --help."), options.argument);
 
-  if (g_str_equal (options.verb, "validate"))
-    return verb_validate (&options);
-  if (g_str_equal (options.verb, "render"))
-    return verb_render (&options);
-  if (g_str_equal (options.verb, "backups"))
-    return verb_backups (&options);
+  if (command == NULL)
+    return fail (MESSAGERIE_EXIT_USAGE, _("Unknown command “%s”; see --help."), options.verb);
 
-  return fail (MESSAGERIE_EXIT_USAGE, _("Unknown command “%s”; see --help."), options.verb);
+  return command->run (&options);
 }

@@ -117,3 +117,33 @@ messagerie_protocol_result (MessagerieResult  result,
 
   return messagerie_protocol_result_code (results[result].name, results[result].code, message);
 }
+
+void
+messagerie_protocol_notice (const char *key,
+                            const char *message)
+{
+  messagerie_protocol_emit ("warning", key ? key : "-", "-", message, NULL);
+}
+
+void
+messagerie_protocol_failed (const char *step,
+                            const char *key,
+                            const char *message)
+{
+  messagerie_protocol_emit ("failed", step, key ? key : "-", message, NULL);
+}
+
+void
+messagerie_protocol_restored (const char *path)
+{
+  messagerie_protocol_emit ("restored", path, NULL);
+}
+
+int
+messagerie_protocol_fail_step (const char *step,
+                               const char *key,
+                               const char *message)
+{
+  messagerie_protocol_failed (step, key, message);
+  return messagerie_protocol_result (MESSAGERIE_RESULT_FAILED, message);
+}

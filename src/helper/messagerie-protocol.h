@@ -39,6 +39,15 @@ void        messagerie_protocol_test_point    (const char *point);
 /* A finding of the rules: severity, key, rule, message. validate prints
  * the same lines. */
 void        messagerie_protocol_finding     (const MessagerieFinding *finding);
+/* The lines of apply, restore and recover: a warning (about the setting
+ * @key, or NULL), a step that failed (@key: the setting at fault, or
+ * NULL), a file put back. */
+void        messagerie_protocol_notice      (const char *key,
+                                             const char *message);
+void        messagerie_protocol_failed      (const char *step,
+                                             const char *key,
+                                             const char *message);
+void        messagerie_protocol_restored    (const char *path);
 /* "Error: @message" on standard error, on one line whatever @message
  * holds: every failure of the helper ends with one. */
 void        messagerie_protocol_print_error (const char *message);
@@ -50,6 +59,11 @@ int         messagerie_protocol_result      (MessagerieResult  result,
  * exit code that goes with it. */
 int         messagerie_protocol_result_code (const char *code,
                                              int         exit_code,
+                                             const char *message);
+/* The "failed" line of @step, then the result line of a failure;
+ * returns the exit code. */
+int         messagerie_protocol_fail_step   (const char *step,
+                                             const char *key,
                                              const char *message);
 
 G_END_DECLS

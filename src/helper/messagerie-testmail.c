@@ -24,11 +24,12 @@
 
 #include "messagerie-command.h"
 #include "messagerie-core.h"
+#include "messagerie-exim.h"
+#include "messagerie-existing.h"
 #include "messagerie-files.h"
 #include "messagerie-protocol.h"
 #include "messagerie-smtp.h"
 #include "messagerie-testmail.h"
-#include "messagerie-transaction.h"
 
 typedef enum {
   OUTCOME_NONE,
@@ -285,14 +286,11 @@ static MessagerieSettings *
 read_applied_settings (const char  *root,
                        GError     **error)
 {
-  MessagerieSettings *settings;
-  int root_fd = messagerie_root_open (root, error);
+  g_auto(MessagerieFd) root_fd = messagerie_root_open (root, error);
 
   if (root_fd < 0)
     return NULL;
-  settings = messagerie_read_applied_settings (root_fd, error);
-  close (root_fd);
-  return settings;
+  return messagerie_read_applied_settings (root_fd, error);
 }
 
 /* Prints what became of the message; @argv and @command are exim's last
