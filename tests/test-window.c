@@ -1052,6 +1052,26 @@ test_attention (Fixture       *f,
   g_assert_false (adw_view_stack_page_get_needs_attention (stack_page (f, "relay")));
 }
 
+/* A page not shown yet is not laid out before the first frame: its rows
+ * are drawable only once it is shown (issue 17). */
+static void
+test_pages_deferred (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *domain = row (f, "mail_domain");
+
+  g_assert_cmpstr (visible_page (f), ==, "services");
+  spin ();
+  g_assert_true (shown (f, "mail_domain"));
+  g_assert_false (gtk_widget_is_visible (domain));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 2);
+  g_assert_cmpstr (visible_page (f), ==, "sending");
+  spin ();
+  g_assert_true (gtk_widget_is_visible (domain));
+  g_assert_true (gtk_widget_get_mapped (domain));
+}
+
 /* An error held back (an empty field nobody left) shows when Apply is
  * pressed, and the window goes to it. */
 static void
@@ -2071,6 +2091,7 @@ main (int   argc,
   ADD ("revert", test_revert);
   ADD ("revert-not-ctrl-z", test_revert_not_ctrl_z);
   ADD ("attention", test_attention);
+  ADD ("pages-deferred", test_pages_deferred);
   ADD ("apply-shows-first-error", test_apply_shows_first_error);
   ADD ("untouched-empty-neutral", test_untouched_empty_neutral);
   ADD ("untouched-empty-left", test_untouched_empty_left);

@@ -421,9 +421,38 @@ on_map (GtkWidget *widget)
                     G_CALLBACK (on_first_frame), self);
 }
 
+/* A page not shown yet keeps its content hidden: nothing of it is
+ * measured, shaped or drawn before it is first shown. The content of an
+ * AdwPreferencesPage is its one child (its scrolled window); the page
+ * itself stays visible, so that the view switcher shows it. */
+static void
+set_page_content_visible (GtkWidget *page,
+                          gboolean   visible)
+{
+  GtkWidget *content = gtk_widget_get_first_child (page);
+
+  if (content != NULL)
+    gtk_widget_set_visible (content, visible);
+}
+
+static void
+defer_unseen_pages (MessagerieWindow *self)
+{
+  GtkWidget *pages[] = {
+    GTK_WIDGET (self->services_page), GTK_WIDGET (self->sending_page),
+    GTK_WIDGET (self->relay_page), GTK_WIDGET (self->activity_page),
+  };
+  GtkWidget *shown = adw_view_stack_get_visible_child (self->stack);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    set_page_content_visible (pages[i], pages[i] == shown);
+}
+
 static void
 on_visible_page (MessagerieWindow *self)
 {
+  set_page_content_visible (adw_view_stack_get_visible_child (self->stack), TRUE);
+
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "activity") == 0)
     messagerie_activity_page_refresh (self->activity_page);
 }
@@ -627,6 +656,7 @@ messagerie_window_new (MessagerieApplication *application,
                            G_CONNECT_SWAPPED);
   update_fields (self);
   on_refreshed (self);
+  defer_unseen_pages (self);
 
   return self;
 }
