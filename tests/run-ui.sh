@@ -51,8 +51,11 @@ fi
 
 # Nothing of the desktop the test may be started from: its Wayland
 # display, its XDG folders (they default under the throwaway HOME).
+# The bus and what it starts (at-spi's registry says it runs on its
+# standard output) write to standard error: standard output is the test's,
+# TAP only.
 rc=0
-env -u WAYLAND_DISPLAY -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_STATE_HOME \
-  HOME="$work/home" XDG_RUNTIME_DIR="$work/run" DISPLAY=":$display" GDK_BACKEND=x11 \
-  dbus-run-session -- "$@" || rc=$?
+{ env -u WAYLAND_DISPLAY -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_STATE_HOME \
+    HOME="$work/home" XDG_RUNTIME_DIR="$work/run" DISPLAY=":$display" GDK_BACKEND=x11 \
+    dbus-run-session -- sh -c 'exec "$@" >&3 3>&-' sh "$@" >&2 || rc=$?; } 3>&1
 exit "$rc"

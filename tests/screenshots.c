@@ -17,12 +17,15 @@
  * see it on screen (the same renderer, cairo, as under Xvfb). */
 
 #include <locale.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "messagerie-core.h"
 #include "messagerie-activity-page.h"
 #include "messagerie-review-dialog.h"
+#include "messagerie-services-page.h"
 #include "messagerie-window.h"
+#include "test-util.h"
 
 static void
 spin (guint ms)
@@ -66,6 +69,8 @@ shoot (GtkWidget  *window,
   g_print ("%s (%d×%d)\n", path, width, height);
 }
 
+static const char *const all_pages[] = { "services", "sending", "relay", "activity" };
+
 static void
 show_page (GtkWidget  *window,
            const char *page)
@@ -79,13 +84,46 @@ show_page (GtkWidget  *window,
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), page);
 }
 
+/* One error on each page, as an administrator would make it: a spam score
+ * that is no number, a mail domain starting with the machine's name, a
+ * gateway name with a space; and a warning, a quota below the message
+ * size. The Services page shows its scores in expert mode. */
+static void
+show_errors (GtkWidget *window)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (window);
+
+  gtk_widget_activate_action (window, "win.mode", "s", "expert");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "spam_flag_score")),
+                         "cinq");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "mail_domain")),
+                         "scribe.ac-test.fr");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "mailbox_quota_mb")),
+                         "5");
+  gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (self, "relay_host")),
+                         "smtp ac-test.fr");
+}
+
+static void
+wait_activity (GtkWidget *window)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
+                                                                         "mail_domain"),
+                                              ADW_TYPE_VIEW_STACK);
+  GtkWidget *page = adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), "activity");
+
+  while (messagerie_activity_page_is_busy (MESSAGERIE_ACTIVITY_PAGE (page)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Until the password row no longer says that it is looking in the
  * keyring (the lookup starts after the first frame). */
 static void
 wait_keyring (GtkWidget *window)
 {
   GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
-  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  /* The caption holds an icon, then the message. */
+  GtkWidget *label = gtk_widget_get_last_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)));
   const char *looking = _("Looking for the password in the keyring…");
   gint64 start = g_get_monotonic_time ();
 
@@ -107,7 +145,8 @@ describe_password_row (GtkWidget *window)
 {
   GtkWidget *row = messagerie_window_get_row (MESSAGERIE_WINDOW (window), "password");
   GtkWidget *caption = messagerie_window_get_caption (MESSAGERIE_WINDOW (window), "password");
-  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption));
+  /* The caption holds an icon, then the message. */
+  GtkWidget *label = gtk_widget_get_last_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)));
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
 
   g_print ("password row: %s, %s, %s; caption %s: “%s”\n",
@@ -148,6 +187,94 @@ open_window (const char *root,
   spin (300);
 
   return window;
+}
+
+static void
+put_file (const char *root,
+          const char *path,
+          const char *contents,
+          gssize      length)
+{
+  g_autofree char *full = g_build_filename (root, path, NULL);
+  g_autofree char *dir = g_path_get_dirname (full);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_file_set_contents (full, contents, length, NULL);
+}
+
+/* A daemon of PID @pid in the machine folder: its PID file, and the
+ * command line /proc shows, NUL-separated. */
+static void
+put_daemon (const char *machine,
+            const char *pid_file,
+            guint       pid,
+            const char *program,
+            const char *script)
+{
+  g_autofree char *pid_text = g_strdup_printf ("%u\n", pid);
+  g_autofree char *cmdline_file = g_strdup_printf ("proc/%u/cmdline", pid);
+  g_autoptr(GString) cmdline = g_string_new (program);
+
+  g_string_append_len (cmdline, "", 1);
+  if (script != NULL)
+    g_string_append_len (cmdline, script, strlen (script) + 1);
+  put_file (machine, pid_file, pid_text, -1);
+  put_file (machine, cmdline_file, cmdline->str, cmdline->len);
+}
+
+/* A folder standing for the machine the services run on: spamd and
+ * Dovecot's IMAP server installed and running, Sympa installed and running
+ * too when @all, else missing. */
+static char *
+services_machine (gboolean all)
+{
+  char *machine = g_dir_make_tmp (all ? "messagerie-machine-all-XXXXXX"
+                                      : "messagerie-machine-missing-XXXXXX", NULL);
+
+  put_file (machine, "usr/sbin/spamd", "", 0);
+  put_daemon (machine, "run/spamd.pid", 4242, "/usr/sbin/spamd", NULL);
+  put_file (machine, "usr/sbin/dovecot", "", 0);
+  put_file (machine, "usr/lib/dovecot/imap", "", 0);
+  put_daemon (machine, "run/dovecot/master.pid", 4243, "/usr/sbin/dovecot", NULL);
+  if (all)
+    {
+      const char *daemons[] = { "sympa_msg", "task_manager", "bulk", "bounced", "archived" };
+
+      put_file (machine, "usr/lib/sympa/bin/sympa_msg.pl", "", 0);
+      for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
+        {
+          g_autofree char *pid_file = g_strdup_printf ("run/sympa/%s.pid", daemons[i]);
+          g_autofree char *script = g_strdup_printf ("/usr/lib/sympa/bin/%s.pl", daemons[i]);
+
+          put_daemon (machine, pid_file, 4300 + i, "/usr/bin/perl", script);
+        }
+    }
+  return machine;
+}
+
+static void
+shoot_services (const char *root,
+                const char *outdir,
+                const char *prefix,
+                gboolean    all)
+{
+  g_autofree char *machine = services_machine (all);
+  GtkWidget *window;
+  GtkWidget *page;
+
+  g_setenv ("MESSAGERIE_SERVICE_STATE_ROOT", machine, TRUE);
+  window = open_window (root, 960, 760);
+  show_page (window, "sending");
+  show_page (window, "services");
+  page = gtk_widget_get_ancestor (messagerie_window_get_row (MESSAGERIE_WINDOW (window), "antispam"),
+                                  MESSAGERIE_TYPE_SERVICES_PAGE);
+  while (messagerie_services_page_is_busy (MESSAGERIE_SERVICES_PAGE (page)))
+    g_main_context_iteration (NULL, TRUE);
+  spin (300);
+  shoot (window, outdir, prefix, all ? "services-running" : "services-missing");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("MESSAGERIE_SERVICE_STATE_ROOT");
+  remove_tmp_dir (machine);
 }
 
 int
@@ -218,6 +345,10 @@ main (int    argc,
   shoot (window, outdir, prefix, "errors");
   gtk_window_destroy (GTK_WINDOW (window));
 
+  /* The services' states: one missing, then all running. */
+  shoot_services (root, outdir, prefix, FALSE);
+  shoot_services (root, outdir, prefix, TRUE);
+
   /* What Apply shows first: a setting changed, the files it rewrites. */
   window = open_window (root, 960, 760);
   gtk_editable_set_text (GTK_EDITABLE (messagerie_window_get_row (MESSAGERIE_WINDOW (window),
@@ -286,6 +417,37 @@ main (int    argc,
   show_page (window, "relay");
   shoot (window, outdir, prefix, "dark");
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* In French, every page at the narrowest and at the usual width, light
+   * and dark, each with an error showing (PREFIX-WIDTH-STYLE-PAGE.png). */
+  if (g_str_has_prefix (prefix, "fr"))
+    {
+      g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+      for (guint w = 0; w < 2; w++)
+        for (guint dark = 0; dark < 2; dark++)
+          {
+            int width = w == 0 ? 360 : 960;
+            g_autofree char *name = NULL;
+
+            adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                                dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                     : ADW_COLOR_SCHEME_FORCE_LIGHT);
+            window = open_window (root, width, 760);
+            wait_keyring (window);
+            show_errors (window);
+            for (guint p = 0; p < G_N_ELEMENTS (all_pages); p++)
+              {
+                g_free (name);
+                name = g_strdup_printf ("%d-%s-%s", width, dark ? "dark" : "light", all_pages[p]);
+                show_page (window, all_pages[p]);
+                if (g_str_equal (all_pages[p], "activity"))
+                  wait_activity (window);
+                shoot (window, outdir, prefix, name);
+              }
+            gtk_window_destroy (GTK_WINDOW (window));
+          }
+      g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
+    }
 
   return 0;
 }

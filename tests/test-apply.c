@@ -831,6 +831,64 @@ test_backups_pruned (void)
   remove_tmp_dir (root);
 }
 
+/* A file the renderer no longer needs (Messagerie's exim router under
+ * conf.d, with the split configuration) is removed by apply, and put back
+ * by restore, byte for byte. */
+static void
+test_removes_unneeded (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *update = g_build_filename (root, "etc", "exim4", "update-exim4.conf.conf", NULL);
+  g_autofree char *router = g_build_filename (root, "etc", "exim4", "conf.d", "router", "250_messagerie", NULL);
+  g_autofree char *transport = g_build_filename (root, "etc", "exim4", "conf.d", "transport", "30_messagerie", NULL);
+  g_autofree char *template = g_build_filename (root, "etc", "exim4", "exim4.conf.template", NULL);
+  g_autofree char *conf = NULL;
+  g_autofree char *split = NULL;
+  g_autofree char *router_before = NULL;
+  g_autofree char *template_before = NULL;
+  g_autofree char *template_after = NULL;
+  g_autofree char *with_imap = settings_input ("mail_server", "imap", NULL);
+  g_autofree char *with_none = settings_input ("mail_server", "none", "mailing_lists", "false", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (update, &conf, NULL, &error);
+  g_assert_no_error (error);
+  split = g_strconcat (conf, "dc_use_split_config='true'\n", NULL);
+  g_file_set_contents (update, split, -1, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (template, &template_before, NULL, &error);
+  g_assert_no_error (error);
+
+  apply_ok (root, with_imap);
+  g_file_get_contents (router, &router_before, NULL, &error);
+  g_assert_no_error (error);
+  assert_has_line (router_before, "LOCAL_DELIVERY == messagerie_dovecot");
+  g_assert_true (g_file_test (transport, G_FILE_TEST_IS_REGULAR));
+  /* The split configuration leaves the template alone. */
+  g_file_get_contents (template, &template_after, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (template_after, ==, template_before);
+
+  apply_ok (root, with_none);
+  g_assert_false (g_file_test (router, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (transport, G_FILE_TEST_EXISTS));
+
+  {
+    g_auto(HelperRun) run = { 0 };
+    g_autofree char *router_back = NULL;
+
+    run_helper (&run, NULL, NULL, "--root", root, "restore", NULL);
+    assert_result (&run, MESSAGERIE_EXIT_OK, "ok");
+    assert_has_line (run.out, "restored\t/etc/exim4/conf.d/router/250_messagerie");
+    g_file_get_contents (router, &router_back, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (router_back, ==, router_before);
+    g_assert_true (g_file_test (transport, G_FILE_TEST_IS_REGULAR));
+  }
+
+  remove_tmp_dir (root);
+}
+
 static void
 test_restore (void)
 {
@@ -2707,6 +2765,7 @@ main (int    argc,
   g_test_add_func ("/apply/backups-pruned", test_backups_pruned);
   g_test_add_func ("/apply/restore", test_restore);
   g_test_add_func ("/apply/exim-features-kept", test_exim_features_kept);
+  g_test_add_func ("/apply/removes-unneeded", test_removes_unneeded);
   g_test_add_func ("/apply/fault/invalid", test_fault_invalid);
   g_test_add_func ("/apply/fault/check", test_fault_check);
   g_test_add_func ("/apply/fault/write", test_fault_write);

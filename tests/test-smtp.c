@@ -505,6 +505,16 @@ test_probe_script (Fixture       *fixture,
                    gconstpointer  data)
 {
   const ScriptCase *script = data;
+#if defined(__SANITIZE_ADDRESS__)
+  /* The handshake runs in glib-networking's own thread, which is still there
+   * when the program exits: LeakSanitizer's tracer then crashes ("Tracer
+   * caught signal 11") after every case passed. The normal build runs it. */
+  if (g_str_has_suffix (script->path, "/handshake-failed"))
+    {
+      g_test_skip ("LeakSanitizer's tracer crashes on glib-networking's handshake thread at exit");
+      return;
+    }
+#endif
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) effective = NULL;

@@ -17,6 +17,7 @@
 #include "messagerie-keyring.h"
 #include "messagerie-activity-page.h"
 #include "messagerie-restore-dialog.h"
+#include "messagerie-services-page.h"
 #include "messagerie-review-dialog.h"
 #include "messagerie-window.h"
 #include "test-util.h"
@@ -180,7 +181,9 @@ caption_text (Fixture    *f,
   GtkWidget *caption = messagerie_window_get_caption (f->window, key);
 
   g_assert_nonnull (caption);
-  return gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption))));
+  /* The caption holds an icon, then the message. */
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (
+                               gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (caption)))));
 }
 
 static gboolean
@@ -1105,6 +1108,62 @@ test_apply_shows_first_error (Fixture       *f,
   g_assert_true (gtk_widget_has_focus (row (f, "root_recipient")) ||
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
                                          row (f, "root_recipient")));
+}
+
+static void
+write_file (const char *root,
+            const char *path,
+            const char *contents,
+            gsize       length)
+{
+  g_autofree char *full = g_build_filename (root, path, NULL);
+  g_autofree char *dir = g_path_get_dirname (full);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_file_set_contents (full, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+/* The page « Services » says what each service is for and its state on
+ * the machine: here a folder standing for it, spamd installed and running,
+ * Dovecot's IMAP server installed and stopped, Sympa missing. */
+static void
+test_services_states (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *machine = g_build_filename (f->root, "machine", NULL);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (f->window), ADW_TYPE_VIEW_STACK));
+  GtkWidget *page = adw_view_stack_get_child_by_name (stack, "services");
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  const char *subtitle;
+
+  write_file (machine, "usr/sbin/spamd", "", 0);
+  write_file (machine, "run/spamd.pid", "4242\n", -1);
+  write_file (machine, "proc/4242/cmdline", "/usr/sbin/spamd\0--create-prefs\0", 32);
+  write_file (machine, "usr/sbin/dovecot", "", 0);
+  write_file (machine, "usr/lib/dovecot/imap", "", 0);
+  g_setenv ("MESSAGERIE_SERVICE_STATE_ROOT", machine, TRUE);
+
+  /* Read when the page is shown. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 2);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 1);
+  g_assert_cmpstr (visible_page (f), ==, "services");
+  spin ();
+  while (messagerie_services_page_is_busy (MESSAGERIE_SERVICES_PAGE (page)))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_unsetenv ("MESSAGERIE_SERVICE_STATE_ROOT");
+
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row (f, "antispam")));
+  g_assert_nonnull (strstr (subtitle, _("Filters the messages recognised as unwanted.")));
+  g_assert_nonnull (strstr (subtitle, _("Installed, running.")));
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row (f, "mail_server")));
+  g_assert_nonnull (strstr (subtitle, _("Installed, not running.")));
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row (f, "mailing_lists")));
+  g_assert_nonnull (strstr (subtitle, "apt install sympa"));
 }
 
 static void
@@ -2092,6 +2151,7 @@ main (int   argc,
   ADD ("revert-not-ctrl-z", test_revert_not_ctrl_z);
   ADD ("attention", test_attention);
   ADD ("pages-deferred", test_pages_deferred);
+  ADD ("services-states", test_services_states);
   ADD ("apply-shows-first-error", test_apply_shows_first_error);
   ADD ("untouched-empty-neutral", test_untouched_empty_neutral);
   ADD ("untouched-empty-left", test_untouched_empty_left);

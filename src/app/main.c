@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* The program messagerie: the application, run. */
+
 #define G_LOG_DOMAIN "messagerie"
 
 #include <locale.h>

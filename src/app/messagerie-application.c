@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* The application: its command line (--root), the window it opens, the
+ * about dialog, quitting, and the accelerators. */
+
 #define G_LOG_DOMAIN "messagerie"
 
 #include <glib/gi18n.h>

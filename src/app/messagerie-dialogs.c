@@ -59,3 +59,30 @@ messagerie_close_dialog_new (GtkWindow *parent,
 
   return dialog;
 }
+
+/* A list in a boxed style, for a dialog's extra child. */
+GtkWidget *
+messagerie_boxed_list_new (void)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  return list;
+}
+
+/* @child beneath @dialog's body, scrolled beyond 420 px. */
+void
+messagerie_dialog_set_scrolled_child (AdwMessageDialog *dialog,
+                                      GtkWidget        *child)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), child);
+  adw_message_dialog_set_extra_child (dialog, scrolled);
+}

@@ -11,4 +11,8 @@ void       messagerie_show_message          (GtkWidget  *widget,
 GtkWidget *messagerie_close_dialog_new      (GtkWindow  *parent,
                                              gboolean    can_apply);
 
+GtkWidget *messagerie_boxed_list_new           (void);
+void       messagerie_dialog_set_scrolled_child (AdwMessageDialog *dialog,
+                                                 GtkWidget        *child);
+
 G_END_DECLS

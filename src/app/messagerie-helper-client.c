@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* Runs messagerie-helper for the window (through pkexec for the system,
+ * directly against a --root) and reads its report line by line. */
+
 #define G_LOG_DOMAIN "messagerie"
 
 #include "messagerie-helper-client.h"

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* The relay password in the keyring (libsecret): looked up, stored and
+ * cleared for a gateway and login, and why the keyring cannot be used. */
+
 #define G_LOG_DOMAIN "messagerie"
 
 #include <glib/gi18n.h>

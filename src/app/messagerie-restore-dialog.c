@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "messagerie-core.h"
+#include "messagerie-dialogs.h"
 #include "messagerie-restore-dialog.h"
 
 struct _MessagerieRestoreDialog
@@ -99,15 +100,12 @@ messagerie_restore_dialog_new (GtkWindow  *parent,
   MessagerieRestoreDialog *self;
   AdwMessageDialog *dialog;
   g_auto(GStrv) lines = g_strsplit (listing, "\n", -1);
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list = messagerie_boxed_list_new ();
 
   self = g_object_new (MESSAGERIE_TYPE_RESTORE_DIALOG, "transient-for", parent, NULL);
   g_object_ref_sink (self);
   dialog = ADW_MESSAGE_DIALOG (self);
 
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 4);
@@ -128,13 +126,7 @@ messagerie_restore_dialog_new (GtkWindow  *parent,
     }
 
   gtk_check_button_set_active (g_ptr_array_index (self->checks, 0), TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-  adw_message_dialog_set_extra_child (dialog, scrolled);
+  messagerie_dialog_set_scrolled_child (dialog, list);
 
   adw_message_dialog_set_heading (dialog, _("Restore a previous configuration?"));
   adw_message_dialog_set_body (dialog,

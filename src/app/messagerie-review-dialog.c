@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "messagerie-dialogs.h"
 #include "messagerie-helper-client.h"
 #include "messagerie-review-dialog.h"
 
@@ -155,7 +156,23 @@ list_files (MessagerieReviewDialog *self,
       gboolean unreadable;
 
       if (end == NULL)
-        continue;
+        {
+          /* "PATH <== (removed)": a file the settings no longer need. */
+          const char *removed = strstr (blocks[i], " <== (removed)");
+
+          if (removed != NULL)
+            {
+              g_autofree char *gone = g_strndup (blocks[i], removed - blocks[i]);
+              g_autofree char *full = g_build_filename (self->root ? self->root : "/", gone, NULL);
+
+              if (g_file_test (full, G_FILE_TEST_EXISTS))
+                {
+                  add_row (self->files_list, gone, _("Removed"));
+                  n++;
+                }
+            }
+          continue;
+        }
       path = g_strndup (blocks[i], end - blocks[i]);
       contents = g_strdup (end + strlen (" <==\n"));
       /* The lines of the report lost their last newline. */
@@ -239,25 +256,14 @@ messagerie_review_dialog_class_init (MessagerieReviewDialogClass *klass)
   object_class->finalize = messagerie_review_dialog_finalize;
 }
 
-static GtkListBox *
-boxed_list (void)
-{
-  GtkWidget *list = gtk_list_box_new ();
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  return GTK_LIST_BOX (list);
-}
-
 static void
 messagerie_review_dialog_init (MessagerieReviewDialog *self)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (self);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  self->settings_list = boxed_list ();
-  self->files_list = boxed_list ();
+  self->settings_list = GTK_LIST_BOX (messagerie_boxed_list_new ());
+  self->files_list = GTK_LIST_BOX (messagerie_boxed_list_new ());
   self->files_note = GTK_LABEL (gtk_label_new (_("Computing the files to rewrite…")));
   gtk_label_set_wrap (self->files_note, TRUE);
   gtk_label_set_xalign (self->files_note, 0.0);
@@ -266,13 +272,7 @@ messagerie_review_dialog_init (MessagerieReviewDialog *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->settings_list));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->files_note));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->files_list));
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
-  adw_message_dialog_set_extra_child (dialog, scrolled);
+  messagerie_dialog_set_scrolled_child (dialog, box);
 
   adw_message_dialog_set_heading (dialog, _("Apply these changes?"));
   adw_message_dialog_add_responses (dialog,

@@ -9,4 +9,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MessagerieServicesPage, messagerie_services_page, MESSAGERIE, SERVICES_PAGE,
                       AdwPreferencesPage)
 
+void     messagerie_services_page_refresh (MessagerieServicesPage *self,
+                                           const char             *mail_server);
+gboolean messagerie_services_page_is_busy (MessagerieServicesPage *self);
+
 G_END_DECLS

@@ -10,8 +10,10 @@
 
 #include <glib/gi18n.h>
 
+#include "messagerie-a11y.h"
 #include "messagerie-core.h"
 #include "messagerie-dialogs.h"
+#include "messagerie-entry-row.h"
 #include "messagerie-window-private.h"
 
 G_DEFINE_FINAL_TYPE (MessagerieWindow, messagerie_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -402,23 +404,15 @@ collect_fields (MessagerieWindow *self,
     }
 }
 
+/* The services' states for the POP/IMAP choice of the form. */
 static void
-on_first_frame (GdkFrameClock    *clock,
-                MessagerieWindow *self)
+refresh_services (MessagerieWindow *self)
 {
-  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
-  messagerie_password_keeper_start (self->keeper);
-}
-
-static void
-on_map (GtkWidget *widget)
-{
-  MessagerieWindow *self = MESSAGERIE_WINDOW (widget);
-
-  g_signal_handlers_disconnect_by_func (widget, on_map, NULL);
-  /* Nothing but the settings file stands before the first frame. */
-  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
-                    G_CALLBACK (on_first_frame), self);
+  if (self->editor == NULL)
+    return;
+  messagerie_services_page_refresh (self->services_page,
+                                    messagerie_settings_get (messagerie_editor_get_settings (self->editor),
+                                                             "mail_server"));
 }
 
 /* A page not shown yet keeps its content hidden: nothing of it is
@@ -448,13 +442,48 @@ defer_unseen_pages (MessagerieWindow *self)
     set_page_content_visible (pages[i], pages[i] == shown);
 }
 
+/* The activity and the services' states are read when their page is
+ * shown, never before. */
 static void
 on_visible_page (MessagerieWindow *self)
 {
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
   set_page_content_visible (adw_view_stack_get_visible_child (self->stack), TRUE);
 
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "activity") == 0)
+  if (g_strcmp0 (name, "activity") == 0)
     messagerie_activity_page_refresh (self->activity_page);
+  else if (g_strcmp0 (name, "services") == 0)
+    refresh_services (self);
+}
+
+static void
+on_first_frame (GdkFrameClock    *clock,
+                MessagerieWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  messagerie_password_keeper_start (self->keeper);
+  /* The page shown first reads what it shows once the window is there. */
+  on_visible_page (self);
+}
+
+static void
+on_map (GtkWidget *widget)
+{
+  MessagerieWindow *self = MESSAGERIE_WINDOW (widget);
+
+  g_signal_handlers_disconnect_by_func (widget, on_map, NULL);
+  /* Nothing but the settings file stands before the first frame. */
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                    G_CALLBACK (on_first_frame), self);
+}
+
+/* Another POP/IMAP choice needs other packages. */
+static void
+on_mail_server_changed (MessagerieWindow *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->services_page)))
+    refresh_services (self);
 }
 
 /* @field's page shown, its row focused. */
@@ -534,6 +563,7 @@ messagerie_window_class_init (MessagerieWindowClass *klass)
   g_type_ensure (MESSAGERIE_TYPE_SENDING_PAGE);
   g_type_ensure (MESSAGERIE_TYPE_RELAY_PAGE);
   g_type_ensure (MESSAGERIE_TYPE_ACTIVITY_PAGE);
+  g_type_ensure (MESSAGERIE_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/fr/eole/Messagerie/messagerie-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MessagerieWindow, stack);
@@ -589,6 +619,9 @@ messagerie_window_init (MessagerieWindow *self)
   self->fields = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Buttons with a mnemonic named without its marker, here and in the
+   * dialogs. */
+  messagerie_a11y_watch_windows ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
@@ -654,6 +687,8 @@ messagerie_window_new (MessagerieApplication *application,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "key-changed::mail_server",
+                           G_CALLBACK (on_mail_server_changed), self, G_CONNECT_SWAPPED);
   update_fields (self);
   on_refreshed (self);
   defer_unseen_pages (self);
@@ -685,6 +720,9 @@ messagerie_window_applied (MessagerieWindow *self)
   gtk_label_set_text (self->applied_label, text);
   gtk_revealer_set_reveal_child (self->applied_revealer, TRUE);
   forget_discarded (self);
+  /* Apply starts and stops services. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->services_page)))
+    refresh_services (self);
 }
 
 void

@@ -9,6 +9,7 @@
 #include "messagerie-report.h"
 #include "messagerie-probe.h"
 #include "messagerie-detect.h"
+#include "messagerie-service-state.h"
 
 G_BEGIN_DECLS
 

@@ -10,6 +10,7 @@
 
 #include "messagerie-render.h"
 #include "messagerie-render-acl.h"
+#include "messagerie-render-services.h"
 #include "messagerie-rules.h"
 #include "messagerie-secret.h"
 
@@ -56,6 +57,10 @@ static const char *const inputs[] = {
   MESSAGERIE_PATH_ALIASES,
   MESSAGERIE_PATH_DOVECOT,
   MESSAGERIE_PATH_PASSWORD_INDEX,
+  MESSAGERIE_PATH_TEMPLATE,
+  MESSAGERIE_PATH_SPLIT_ROUTER,
+  MESSAGERIE_PATH_SPLIT_TRANSPORT,
+  MESSAGERIE_PATH_SYMPA_CONF,
   NULL
 };
 
@@ -589,41 +594,6 @@ render_passwd_client (MessagerieSettings  *settings,
   return TRUE;
 }
 
-static char *
-render_dovecot (MessagerieSettings *settings)
-{
-  const char *server = messagerie_settings_get (settings, "mail_server");
-  const char *protocols = "none";
-  guint64 quota = 0;
-  GString *out = g_string_new (NULL);
-
-  if (g_str_equal (server, "pop"))
-    protocols = "pop3";
-  else if (g_str_equal (server, "imap"))
-    protocols = "imap";
-  else if (g_str_equal (server, "pop-imap"))
-    protocols = "imap pop3";
-
-  g_string_append (out,
-                   "# Written by Messagerie: changes here are replaced on the next apply.\n"
-                   "# Put local settings in another file of this folder.\n");
-  g_string_append_printf (out, "protocols = %s\n", protocols);
-
-  if (messagerie_settings_get_uint (settings, "mailbox_quota_mb", &quota) && quota > 0)
-    g_string_append_printf (out,
-                            "mail_plugins = $mail_plugins quota\n"
-                            "protocol imap {\n"
-                            "  mail_plugins = $mail_plugins imap_quota\n"
-                            "}\n"
-                            "plugin {\n"
-                            "  quota = maildir:User quota\n"
-                            "  quota_rule = *:storage=%" G_GUINT64_FORMAT "M\n"
-                            "}\n",
-                            quota);
-
-  return g_string_free (out, FALSE);
-}
-
 GPtrArray *
 messagerie_render (MessagerieSettings  *settings,
                    GHashTable          *existing,
@@ -684,9 +654,8 @@ messagerie_render (MessagerieSettings  *settings,
                                    "root", messagerie_settings_get (settings, "root_recipient")),
             0644, NULL);
 
-  if (messagerie_settings_has_mail_server (settings) &&
-      g_hash_table_contains (existing, MESSAGERIE_PATH_DOVECOT_DIR))
-    add_file (files, MESSAGERIE_PATH_DOVECOT, render_dovecot (settings), 0644, NULL);
+  if (!messagerie_render_services (settings, existing, g_strcmp0 (split, "true") == 0, files, error))
+    return NULL;
 
   return g_steal_pointer (&files);
 }
@@ -760,14 +729,25 @@ messagerie_render_masked (const MessagerieRenderedFile *file)
 
   g_return_val_if_fail (file != NULL, NULL);
 
-  if (!g_str_equal (file->path, MESSAGERIE_PATH_PASSWD_CLIENT))
+  if (file->contents == NULL ||
+      (!g_str_equal (file->path, MESSAGERIE_PATH_PASSWD_CLIENT) &&
+       !g_str_equal (file->path, MESSAGERIE_PATH_SYMPA_CONF)))
     return g_strdup (file->contents);
 
   lines = split_lines (file->contents);
   out = g_string_new (NULL);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      append_masked_passwd_line (out, lines[i]);
+      /* sympa.conf may hold the password of Sympa's database. */
+      if (g_str_equal (file->path, MESSAGERIE_PATH_SYMPA_CONF))
+        {
+          if (g_str_has_prefix (lines[i], "db_passwd"))
+            g_string_append (out, "db_passwd " MESSAGERIE_RENDER_PASSWORD_MASK);
+          else
+            g_string_append (out, lines[i]);
+        }
+      else
+        append_masked_passwd_line (out, lines[i]);
       g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);

@@ -19,6 +19,19 @@ G_BEGIN_DECLS
  * installed. Without it the Dovecot fragment is not written, so that no
  * folder of a package that is not there is made. */
 #define MESSAGERIE_PATH_DOVECOT_DIR    "/etc/dovecot"
+/* Debian's non-split template, where Messagerie's router and transport
+ * blocks go (messagerie-render-services.c), and their files with the split
+ * configuration. */
+#define MESSAGERIE_PATH_TEMPLATE        "/etc/exim4/exim4.conf.template"
+#define MESSAGERIE_PATH_SPLIT_ROUTER    "/etc/exim4/conf.d/router/250_messagerie"
+#define MESSAGERIE_PATH_SPLIT_TRANSPORT "/etc/exim4/conf.d/transport/30_messagerie"
+/* Sympa's configuration (its domain), present when Sympa is installed, and
+ * the aliases its alias manager writes for each list. */
+#define MESSAGERIE_PATH_SYMPA_CONF     "/etc/sympa/sympa/sympa.conf"
+/* Sympa's configuration folder: present when Sympa is installed, also for
+ * a user who may not read sympa.conf (render without privilege). */
+#define MESSAGERIE_PATH_SYMPA_DIR      "/etc/sympa"
+#define MESSAGERIE_PATH_SYMPA_ALIASES  "/etc/mail/sympa/aliases"
 /* Which gateway and login passwd.client holds a password for, readable by
  * the application, which may not read passwd.client itself. No secret. */
 #define MESSAGERIE_PATH_PASSWORD_INDEX "/etc/messagerie/relay-password"
@@ -28,12 +41,15 @@ G_BEGIN_DECLS
 typedef enum {
   /* Authentication is on, no password was given and none is on the server. */
   MESSAGERIE_RENDER_ERROR_NO_PASSWORD,
+  /* The non-split template lacks the lines Messagerie's blocks go by. */
+  MESSAGERIE_RENDER_ERROR_TEMPLATE,
 } MessagerieRenderError;
 
 GQuark messagerie_render_error_quark (void);
 
 typedef struct {
   char  *path;
+  /* NULL: the file is to be removed. */
   char  *contents;
   guint  mode;
   /* Group owning the file, NULL for root's. */
@@ -48,7 +64,8 @@ const char *const  *messagerie_render_inputs      (void);
 /* What applying @settings writes, computed from @existing (path → current
  * contents, a missing path meaning the file does not exist; the key
  * MESSAGERIE_PATH_DOVECOT_DIR, with any value, when that folder exists).
- * Pure: reads and writes nothing. */
+ * Pure: reads and writes nothing. A file with NULL contents is one to
+ * remove (it exists and is no longer needed). */
 GPtrArray          *messagerie_render             (MessagerieSettings  *settings,
                                                    GHashTable          *existing,
                                                    GError             **error);

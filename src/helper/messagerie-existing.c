@@ -74,16 +74,18 @@ messagerie_read_inputs (int         root_fd,
   return g_steal_pointer (&states);
 }
 
-/* Whether Dovecot's configuration folder is there, as anything: a file or
- * a link there is for the writing of its fragment to refuse. It sits right
- * under the root ("/etc/dovecot" without its "/"), through /etc, which
- * messagerie_read_inputs has just opened without following a link. */
+/* Whether a service's configuration folder (Dovecot's, Sympa's) is there,
+ * as anything: a file or a link there is for the writing of its files to
+ * refuse. It sits right under the root ("/etc/dovecot" without its "/"),
+ * through /etc, which messagerie_read_inputs has just opened without
+ * following a link. */
 static gboolean
-dovecot_installed (int root_fd)
+folder_present (int         root_fd,
+                const char *path)
 {
   struct stat st;
 
-  return fstatat (root_fd, MESSAGERIE_PATH_DOVECOT_DIR + 1, &st, AT_SYMLINK_NOFOLLOW) == 0;
+  return fstatat (root_fd, path + 1, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 GHashTable *
@@ -99,8 +101,10 @@ messagerie_existing_from_states (int        root_fd,
       if (state->exists)
         g_hash_table_insert (existing, g_strdup (state->path), g_strdup (state->data));
     }
-  if (dovecot_installed (root_fd))
+  if (folder_present (root_fd, MESSAGERIE_PATH_DOVECOT_DIR))
     g_hash_table_insert (existing, g_strdup (MESSAGERIE_PATH_DOVECOT_DIR), g_strdup (""));
+  if (folder_present (root_fd, MESSAGERIE_PATH_SYMPA_DIR))
+    g_hash_table_insert (existing, g_strdup (MESSAGERIE_PATH_SYMPA_DIR), g_strdup (""));
 
   return existing;
 }

@@ -190,7 +190,10 @@ verb_render (HelperOptions *options)
       MessagerieRenderedFile *file = g_ptr_array_index (files, i);
       g_autofree char *shown = messagerie_render_masked (file);
 
-      printf ("==> %s <==\n%s", file->path, shown);
+      if (shown == NULL)
+        printf ("==> %s <== (removed)\n", file->path);
+      else
+        printf ("==> %s <==\n%s", file->path, shown);
     }
 
   return MESSAGERIE_EXIT_OK;

@@ -3,9 +3,10 @@
 /* The services the settings turn on or off: SpamAssassin's spamd for the
  * anti-spam, Sympa for the mailing lists, Dovecot for POP/IMAP. Which are
  * installed (an init script or a systemd unit), and each one enabled and
- * started, or disabled and stopped, through systemctl when systemd runs,
- * else update-rc.d and its init script. Only on the system itself, never
- * under --root. */
+ * started (restarted when the apply changed its configuration), or
+ * disabled and stopped, through systemctl when systemd runs, else
+ * update-rc.d and its init script. Only on the system itself, never under
+ * --root. */
 
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
@@ -23,6 +24,9 @@ typedef struct {
   /* Whether @settings want it to run. */
   gboolean         (*wanted) (MessagerieSettings *settings,
                               const char         *key);
+  /* Its configuration Messagerie writes, NULL for none: when an apply
+   * changed it, a running daemon must read it again. */
+  const char        *config;
 } Service;
 
 /* A service that a boolean key turns on. */
@@ -49,11 +53,11 @@ static const char *const dovecot_names[] = { "dovecot", NULL };
 
 static const Service services[] = {
   { "antispam", spamd_names, N_("The anti-spam service SpamAssassin (package spamd)"),
-    wanted_by_boolean },
+    wanted_by_boolean, NULL },
   { "mailing_lists", sympa_names, N_("The mailing list server Sympa (package sympa)"),
-    wanted_by_boolean },
+    wanted_by_boolean, MESSAGERIE_PATH_SYMPA_CONF },
   { "mail_server", dovecot_names, N_("The POP/IMAP server Dovecot (package dovecot-imapd or dovecot-pop3d)"),
-    wanted_unless_none },
+    wanted_unless_none, MESSAGERIE_PATH_DOVECOT },
 };
 
 static const char *
@@ -82,9 +86,12 @@ installed_service (const Service *service,
   return NULL;
 }
 
+/* @restart: on, and its configuration changed: "start" would leave a
+ * running daemon on the old one (Dovecot's protocols). */
 static gboolean
 set_service (const char  *name,
              gboolean     on,
+             gboolean     restart,
              gboolean     systemd,
              GError     **error)
 {
@@ -93,8 +100,10 @@ set_service (const char  *name,
   if (systemd && systemctl != NULL)
     {
       const char *argv[] = { systemctl, on ? "enable" : "disable", "--now", name, NULL };
+      const char *again[] = { systemctl, "restart", name, NULL };
 
-      return messagerie_command_run_checked (argv, error);
+      return messagerie_command_run_checked (argv, error) &&
+             (!restart || messagerie_command_run_checked (again, error));
     }
   else
     {
@@ -104,7 +113,7 @@ set_service (const char  *name,
        * they exist. */
       const char *defaults[] = { UPDATE_RC_D, name, "defaults", NULL };
       const char *enable[] = { UPDATE_RC_D, name, on ? "enable" : "disable", NULL };
-      const char *start[] = { script, on ? "start" : "stop", NULL };
+      const char *start[] = { script, !on ? "stop" : restart ? "restart" : "start", NULL };
 
       return messagerie_command_run_checked (defaults, error) &&
              messagerie_command_run_checked (enable, error) &&
@@ -141,6 +150,8 @@ messagerie_services_apply (MessagerieTransaction  *t,
       const Service *service = &services[i];
       const char *name = installed_service (service, systemd);
       gboolean on = service->wanted (settings, service->key);
+      gboolean restart = on && service->config != NULL && t->written_paths != NULL &&
+                         g_hash_table_contains (t->written_paths, service->config);
       g_autoptr(GError) local_error = NULL;
 
       if (name == NULL)
@@ -155,7 +166,7 @@ messagerie_services_apply (MessagerieTransaction  *t,
           continue;
         }
 
-      if (set_service (name, on, systemd, &local_error))
+      if (set_service (name, on, restart, systemd, &local_error))
         continue;
 
       if (forward)

@@ -91,8 +91,10 @@ target_from_rendered (MessagerieTransaction   *t,
   MessagerieTarget *target = g_new0 (MessagerieTarget, 1);
 
   target->path = g_strdup (file->path);
-  target->length = strlen (file->contents);
-  target->data = g_memdup2 (file->contents, target->length + 1);
+  /* A file the renderer no longer needs (a service's exim file). */
+  target->remove = file->contents == NULL;
+  target->length = target->remove ? 0 : strlen (file->contents);
+  target->data = target->remove ? NULL : g_memdup2 (file->contents, target->length + 1);
   target->mode = file->mode;
   target->set_owner = t->can_chown;
   target->uid = 0;

@@ -69,6 +69,9 @@ typedef struct {
    * a rollback reloads and sets them back. */
   gboolean  reloaded;
   gboolean  services_touched;
+  /* The paths the write step changed: a service whose configuration is
+   * among them is restarted, not just started. */
+  GHashTable *written_paths;
 } MessagerieTransaction;
 
 /* A file as the transaction wants it. */
