@@ -1217,6 +1217,50 @@ test_untouched_empty_left (Fixture       *f,
   g_assert_true (has_error (f, "relay_port"));
 }
 
+/* Waits about @ms milliseconds, the window's main loop running. */
+static void
+spin_for (guint ms)
+{
+  for (guint i = 0; i < ms / 10; i++)
+    {
+      g_usleep (10000);
+      spin ();
+    }
+}
+
+/* A warning appearing while the field is typed in waits for the typing to
+ * pause, each key putting it off again, even though only the fields whose
+ * finding changed are touched on a keystroke (issue 17). */
+static void
+test_warning_waits_typing (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkWidget *sender = row (f, "root_sender");
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 2);
+  spin ();
+  g_assert_true (gtk_widget_grab_focus (sender));
+  spin ();
+
+  /* Not the gateway's domain: W3, the same words whatever the address.
+   * One character typed at a time, as the keyboard does (set_text would
+   * empty the field first). */
+  set_text (f, "root_sender", "admin@autre-domaine.fr");
+  spin_for (150);
+  for (guint i = 0; i < 8; i++)
+    {
+      int position = (int) strlen (gtk_editable_get_text (GTK_EDITABLE (sender)));
+
+      gtk_editable_insert_text (GTK_EDITABLE (sender), "x", 1, &position);
+      spin_for (150);
+      g_assert_false (caption_shown (f, "root_sender"));
+    }
+  /* The typing pauses: it shows. */
+  spin_for (800);
+  g_assert_true (caption_shown (f, "root_sender"));
+  g_assert_nonnull (strstr (caption_text (f, "root_sender"), "ac-test.fr"));
+}
+
 static void
 test_mode_remembered (Fixture       *f,
                       gconstpointer  data)
@@ -2151,6 +2195,7 @@ main (int   argc,
   ADD ("revert-not-ctrl-z", test_revert_not_ctrl_z);
   ADD ("attention", test_attention);
   ADD ("pages-deferred", test_pages_deferred);
+  ADD ("warning-waits-typing", test_warning_waits_typing);
   ADD ("services-states", test_services_states);
   ADD ("apply-shows-first-error", test_apply_shows_first_error);
   ADD ("untouched-empty-neutral", test_untouched_empty_neutral);

@@ -107,6 +107,26 @@ on_finding_changed (MessagerieWindow *self,
     }
 }
 
+/* The field being typed in is updated on each change even when its
+ * finding stays: a warning waiting to appear waits again for the typing to
+ * pause (messagerie-field.c). */
+static void
+update_focused_field (MessagerieWindow *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (focus == NULL)
+    return;
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      MessagerieField *field = g_ptr_array_index (self->fields, i);
+      GtkWidget *row = messagerie_field_get_row (field);
+
+      if (focus == row || gtk_widget_is_ancestor (focus, row))
+        messagerie_field_update (field, self->view);
+    }
+}
+
 /* The findings again: the pages that depend on the values, the pages'
  * attention, the actions (the fields follow "finding-changed"). */
 static void
@@ -123,6 +143,7 @@ on_refreshed (MessagerieWindow *self)
     adw_view_stack_set_visible_child_name (self->stack, "sending");
 
   messagerie_sending_page_update (self->sending_page, settings);
+  update_focused_field (self);
   update_attention (self);
   update_actions (self);
 }
