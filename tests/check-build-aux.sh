@@ -14,7 +14,7 @@ root=$1
 # shellcheck source=tests/lib-tap.sh
 . "$root/tests/lib-tap.sh"
 
-scripts=(build-aux/dev build-aux/prepare-machine build-aux/check-package
+scripts=(build-aux/dev build-aux/prepare-machine build-aux/check-package build-aux/bench
          debian/tests/installed debian/tests/remove tests/run-ui.sh)
 
 # The names of build-aux/packages, one a line.

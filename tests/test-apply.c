@@ -1000,6 +1000,48 @@ test_restore (void)
   remove_tmp_dir (root);
 }
 
+/* What exim can do is asked once: the next apply reads what the first
+ * kept (issue 17), until the binary changes. A kept answer without content
+ * scanning refuses the anti-spam, so the cache is what was read. */
+static void
+test_exim_features_kept (void)
+{
+  g_autofree char *root = make_root ();
+  g_autofree char *input = settings_input ("antispam", "true", NULL);
+  g_autofree char *path = g_build_filename (root, "var", "lib", "messagerie", "exim-features",
+                                            NULL);
+  g_autofree char *kept = NULL;
+  g_autofree char *light = NULL;
+  g_autofree char *again = settings_input ("antispam", "true", "max_message_size_mb", "12", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(HelperRun) run = { 0 };
+  char *line;
+
+  apply_ok (root, input);
+  g_assert_true (g_file_get_contents (path, &kept, NULL, &error));
+  g_assert_no_error (error);
+  line = strstr (kept, "\nSupport for:");
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, " Content_Scanning"));
+
+  /* The same binary, said to lack content scanning. */
+  line[1] = '\0';
+  light = g_strconcat (kept, "Support for: crypteq iconv() IPv6\n", NULL);
+  g_assert_true (g_file_set_contents (path, light, -1, &error));
+  g_assert_no_error (error);
+  run_helper (&run, input, NULL, "--root", root, "apply", NULL);
+  assert_result (&run, MESSAGERIE_EXIT_INVALID, "invalid");
+  assert_has_line_prefix (run.out, "error\tantispam\tE13\t");
+
+  /* Another binary (its identity changed): exim is asked again. */
+  g_assert_true (g_file_set_contents (path, "/usr/sbin/exim4 0 0 0 0.0 0.0\nSupport for: IPv6\n",
+                                      -1, &error));
+  g_assert_no_error (error);
+  apply_ok (root, again);
+
+  remove_tmp_dir (root);
+}
+
 static void
 test_fault_invalid (void)
 {
@@ -2722,6 +2764,7 @@ main (int    argc,
   g_test_add_func ("/apply/unchanged", test_apply_unchanged);
   g_test_add_func ("/apply/backups-pruned", test_backups_pruned);
   g_test_add_func ("/apply/restore", test_restore);
+  g_test_add_func ("/apply/exim-features-kept", test_exim_features_kept);
   g_test_add_func ("/apply/removes-unneeded", test_removes_unneeded);
   g_test_add_func ("/apply/fault/invalid", test_fault_invalid);
   g_test_add_func ("/apply/fault/check", test_fault_check);

@@ -190,6 +190,53 @@ test_password (Fixture       *f,
   g_assert_null (messagerie_settings_get_password (settings (f)));
 }
 
+static void
+on_finding_changed (MessagerieEditor *editor,
+                    const char       *key,
+                    GPtrArray        *keys)
+{
+  g_ptr_array_add (keys, g_strdup (key));
+}
+
+/* Only the keys whose field shows something else are said: a keystroke
+ * that changes no finding touches no field. */
+static void
+test_finding_changed (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) domain = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_connect (f->editor, "finding-changed", G_CALLBACK (on_finding_changed), keys);
+  g_signal_connect (f->editor, "finding-changed::mail_domain",
+                    G_CALLBACK (on_finding_changed), domain);
+
+  /* The first refresh after the fields were added says every one. */
+  messagerie_settings_set (settings (f), "root_sender_name", "Serveur du collège");
+  g_assert_cmpuint (keys->len, >=, 10);
+  g_ptr_array_set_size (keys, 0);
+  g_ptr_array_set_size (domain, 0);
+
+  /* Nothing shown changes: nothing said. */
+  messagerie_settings_set (settings (f), "root_sender_name", "Serveur Scribe");
+  messagerie_settings_set (settings (f), "mail_domain", "monetab.ac-test.frabcd");
+  g_assert_cmpuint (f->refreshed, ==, 3);
+  g_assert_cmpuint (keys->len, ==, 0);
+
+  /* An error comes, and goes: its key, once each time, by its detail. */
+  messagerie_settings_set (settings (f), "mail_domain", "monetab.ac-test.frabcd.");
+  g_assert_cmpuint (domain->len, ==, 1);
+  g_assert_true (g_ptr_array_find_with_equal_func (keys, "mail_domain", g_str_equal, NULL));
+  messagerie_settings_set (settings (f), "mail_domain", "monetab.ac-test.frabcd.a");
+  g_assert_cmpuint (domain->len, ==, 2);
+  g_ptr_array_set_size (keys, 0);
+
+  /* A key out of use is said too: its row hides. */
+  messagerie_settings_set (settings (f), "relay_enabled", "false");
+  g_assert_true (g_ptr_array_find_with_equal_func (keys, "relay_host", g_str_equal, NULL));
+  g_assert_false (g_ptr_array_find_with_equal_func (keys, "mail_domain", g_str_equal, NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -203,6 +250,7 @@ main (int    argc,
   ADD ("/editor/busy", test_busy);
   ADD ("/editor/helper-errors", test_helper_errors);
   ADD ("/editor/password", test_password);
+  ADD ("/editor/finding-changed", test_finding_changed);
 #undef ADD
 
   return g_test_run ();

@@ -1055,6 +1055,26 @@ test_attention (Fixture       *f,
   g_assert_false (adw_view_stack_page_get_needs_attention (stack_page (f, "relay")));
 }
 
+/* A page not shown yet is not laid out before the first frame: its rows
+ * are drawable only once it is shown (issue 17). */
+static void
+test_pages_deferred (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *domain = row (f, "mail_domain");
+
+  g_assert_cmpstr (visible_page (f), ==, "services");
+  spin ();
+  g_assert_true (shown (f, "mail_domain"));
+  g_assert_false (gtk_widget_is_visible (domain));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 2);
+  g_assert_cmpstr (visible_page (f), ==, "sending");
+  spin ();
+  g_assert_true (gtk_widget_is_visible (domain));
+  g_assert_true (gtk_widget_get_mapped (domain));
+}
+
 /* An error held back (an empty field nobody left) shows when Apply is
  * pressed, and the window goes to it. */
 static void
@@ -1195,6 +1215,50 @@ test_untouched_empty_left (Fixture       *f,
   spin ();
   g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), port));
   g_assert_true (has_error (f, "relay_port"));
+}
+
+/* Waits about @ms milliseconds, the window's main loop running. */
+static void
+spin_for (guint ms)
+{
+  for (guint i = 0; i < ms / 10; i++)
+    {
+      g_usleep (10000);
+      spin ();
+    }
+}
+
+/* A warning appearing while the field is typed in waits for the typing to
+ * pause, each key putting it off again, even though only the fields whose
+ * finding changed are touched on a keystroke (issue 17). */
+static void
+test_warning_waits_typing (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkWidget *sender = row (f, "root_sender");
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.page", "i", 2);
+  spin ();
+  g_assert_true (gtk_widget_grab_focus (sender));
+  spin ();
+
+  /* Not the gateway's domain: W3, the same words whatever the address.
+   * One character typed at a time, as the keyboard does (set_text would
+   * empty the field first). */
+  set_text (f, "root_sender", "admin@autre-domaine.fr");
+  spin_for (150);
+  for (guint i = 0; i < 8; i++)
+    {
+      int position = (int) strlen (gtk_editable_get_text (GTK_EDITABLE (sender)));
+
+      gtk_editable_insert_text (GTK_EDITABLE (sender), "x", 1, &position);
+      spin_for (150);
+      g_assert_false (caption_shown (f, "root_sender"));
+    }
+  /* The typing pauses: it shows. */
+  spin_for (800);
+  g_assert_true (caption_shown (f, "root_sender"));
+  g_assert_nonnull (strstr (caption_text (f, "root_sender"), "ac-test.fr"));
 }
 
 static void
@@ -2130,6 +2194,8 @@ main (int   argc,
   ADD ("revert", test_revert);
   ADD ("revert-not-ctrl-z", test_revert_not_ctrl_z);
   ADD ("attention", test_attention);
+  ADD ("pages-deferred", test_pages_deferred);
+  ADD ("warning-waits-typing", test_warning_waits_typing);
   ADD ("services-states", test_services_states);
   ADD ("apply-shows-first-error", test_apply_shows_first_error);
   ADD ("untouched-empty-neutral", test_untouched_empty_neutral);

@@ -7,8 +7,10 @@
  *
  * From a keystroke to Apply, one path: a field sets a value in the working
  * copy → "key-changed" (the fields of that key show the value) → the
- * editor validates → "refreshed" (each field shows its finding) and
- * notify::can-apply (the apply action follows it). */
+ * editor validates → "finding-changed::KEY" for each key whose field
+ * shows something else (that field shows its finding) → "refreshed" (what
+ * depends on all the values) and notify::can-apply (the apply action
+ * follows it). A keystroke that changes no finding touches no field. */
 
 #define G_LOG_DOMAIN "messagerie"
 
@@ -26,7 +28,8 @@ struct _MessagerieEditor
   GHashTable         *helper_errors;
   /* The keys edited, or left once, since the values were loaded. */
   GHashTable         *touched;
-  /* The keys that have a field: only their findings keep Apply back. */
+  /* The keys that have a field: only their findings keep Apply back.
+   * Each maps to what its field was last said to show (a Shown). */
   GHashTable         *field_keys;
   /* The relay password as the keyring holds it, NULL when none. */
   char               *stored_password;
@@ -35,6 +38,21 @@ struct _MessagerieEditor
   gboolean            can_apply;
   gboolean            busy;
 };
+
+/* What a field shows: its finding (a copy, NULL for none) and whether its
+ * key is in use. */
+typedef struct {
+  MessagerieFinding *finding;
+  gboolean           in_use;
+  gboolean           known;       /* FALSE until first said */
+} Shown;
+
+static void
+shown_free (Shown *shown)
+{
+  g_clear_pointer (&shown->finding, messagerie_finding_free);
+  g_free (shown);
+}
 
 G_DEFINE_FINAL_TYPE (MessagerieEditor, messagerie_editor, G_TYPE_OBJECT)
 
@@ -50,6 +68,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   KEY_CHANGED,
+  FINDING_CHANGED,
   REFRESHED,
   N_SIGNALS
 };
@@ -121,13 +140,60 @@ update_flags (MessagerieEditor *self)
             changes && !self->busy && !messagerie_editor_error_shown (self), PROP_CAN_APPLY);
 }
 
-/* The findings again, said to the fields. */
+static gboolean
+same_finding (const MessagerieFinding *a,
+              const MessagerieFinding *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->severity == b->severity && g_str_equal (a->key, b->key)
+         && g_str_equal (a->rule, b->rule) && g_str_equal (a->message, b->message);
+}
+
+/* The keys whose field shows another finding, or whose key came in or out
+ * of use, than last said: each remembered, and said. */
+static void
+emit_finding_changes (MessagerieEditor *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&iter, self->field_keys);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Shown *shown = value;
+      const MessagerieFinding *finding = messagerie_editor_get_finding (self, key);
+      gboolean in_use = messagerie_settings_in_use (self->settings, key);
+
+      if (shown->known && shown->in_use == in_use && same_finding (shown->finding, finding))
+        continue;
+
+      g_clear_pointer (&shown->finding, messagerie_finding_free);
+      shown->finding = finding ? messagerie_finding_copy (finding) : NULL;
+      shown->in_use = in_use;
+      shown->known = TRUE;
+      g_ptr_array_add (changed, key);
+    }
+
+  /* Emitted once all are remembered: a handler may ask for any. */
+  for (guint i = 0; i < changed->len; i++)
+    {
+      const char *name = g_ptr_array_index (changed, i);
+
+      g_signal_emit (self, signals[FINDING_CHANGED], g_quark_from_string (name), name);
+    }
+}
+
+/* The findings again, said to the fields whose finding changed, then to
+ * all that depends on the values. */
 static void
 refresh (MessagerieEditor *self)
 {
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   self->findings = messagerie_validate (self->settings);
   update_flags (self);
+  emit_finding_changes (self);
   g_signal_emit (self, signals[REFRESHED], 0);
 }
 
@@ -234,6 +300,13 @@ messagerie_editor_class_init (MessagerieEditorClass *klass)
     g_signal_new ("key-changed", G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* What the field of a key shows changed (its finding, or whether the
+   * key is in use), the key also as the detail: emitted before
+   * "refreshed", only for the keys of messagerie_editor_add_field_key. */
+  signals[FINDING_CHANGED] =
+    g_signal_new ("finding-changed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   /* The findings were computed again. */
   signals[REFRESHED] =
     g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -246,7 +319,8 @@ messagerie_editor_init (MessagerieEditor *self)
   self->helper_errors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                (GDestroyNotify) messagerie_finding_free);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->field_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->field_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) shown_free);
 }
 
 /* An editor of @on_disk (taken), its working copy a copy of it. */
@@ -334,7 +408,8 @@ messagerie_editor_add_field_key (MessagerieEditor *self,
 {
   g_return_if_fail (MESSAGERIE_IS_EDITOR (self));
 
-  g_hash_table_add (self->field_keys, g_strdup (key));
+  if (!g_hash_table_contains (self->field_keys, key))
+    g_hash_table_insert (self->field_keys, g_strdup (key), g_new0 (Shown, 1));
 }
 
 /* The finding a field shows for @key: the helper's, else the rules' error,

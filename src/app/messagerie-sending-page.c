@@ -15,6 +15,9 @@ struct _MessagerieSendingPage
   AdwPreferencesPage parent_instance;
 
   AdwActionRow      *rewrite_headers_row;
+  /* Whether the note on rewriting is shown, once it was set. */
+  gboolean           note_shown;
+  gboolean           note_known;
 };
 
 G_DEFINE_FINAL_TYPE (MessagerieSendingPage, messagerie_sending_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -46,6 +49,12 @@ messagerie_sending_page_update (MessagerieSendingPage *self,
   g_return_if_fail (MESSAGERIE_IS_SENDING_PAGE (self));
 
   differs = !messagerie_settings_domain_is_host_name (settings);
+  /* Called on every keystroke: the same text set again would lay the row
+   * out again. */
+  if (self->note_shown == differs && self->note_known)
+    return;
+  self->note_shown = differs;
+  self->note_known = TRUE;
   adw_action_row_set_subtitle (self->rewrite_headers_row,
                                differs ? _("The mail domain is not the machine name followed by "
                                            "the DNS name of the local network: rewriting the "

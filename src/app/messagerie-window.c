@@ -84,7 +84,51 @@ update_attention (MessagerieWindow *self)
                                              first_error (self, pages[i]) != NULL);
 }
 
-/* The findings again: every field, the pages that depend on the values. */
+/* Every field shows its finding in the window's mode. */
+static void
+update_fields (MessagerieWindow *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    messagerie_field_update (g_ptr_array_index (self->fields, i), self->view);
+}
+
+/* Only the fields whose finding changed are touched on a keystroke: a
+ * field updated restyles its row and caption. */
+static void
+on_finding_changed (MessagerieWindow *self,
+                    const char       *key)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      MessagerieField *field = g_ptr_array_index (self->fields, i);
+
+      if (g_str_equal (messagerie_field_get_key (field), key))
+        messagerie_field_update (field, self->view);
+    }
+}
+
+/* The field being typed in is updated on each change even when its
+ * finding stays: a warning waiting to appear waits again for the typing to
+ * pause (messagerie-field.c). */
+static void
+update_focused_field (MessagerieWindow *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (focus == NULL)
+    return;
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      MessagerieField *field = g_ptr_array_index (self->fields, i);
+      GtkWidget *row = messagerie_field_get_row (field);
+
+      if (focus == row || gtk_widget_is_ancestor (focus, row))
+        messagerie_field_update (field, self->view);
+    }
+}
+
+/* The findings again: the pages that depend on the values, the pages'
+ * attention, the actions (the fields follow "finding-changed"). */
 static void
 on_refreshed (MessagerieWindow *self)
 {
@@ -98,9 +142,8 @@ on_refreshed (MessagerieWindow *self)
       && adw_view_stack_get_visible_child (self->stack) == GTK_WIDGET (self->services_page))
     adw_view_stack_set_visible_child_name (self->stack, "sending");
 
-  for (guint i = 0; i < self->fields->len; i++)
-    messagerie_field_update (g_ptr_array_index (self->fields, i), self->view);
   messagerie_sending_page_update (self->sending_page, settings);
+  update_focused_field (self);
   update_attention (self);
   update_actions (self);
 }
@@ -240,7 +283,10 @@ set_view (MessagerieWindow *self,
 {
   self->view = view;
   if (self->editor != NULL)
-    on_refreshed (self);
+    {
+      update_fields (self);
+      on_refreshed (self);
+    }
 }
 
 /* The mode as GSettings keeps it (the schema's enum has the values of
@@ -390,12 +436,41 @@ refresh_services (MessagerieWindow *self)
                                                              "mail_server"));
 }
 
+/* A page not shown yet keeps its content hidden: nothing of it is
+ * measured, shaped or drawn before it is first shown. The content of an
+ * AdwPreferencesPage is its one child (its scrolled window); the page
+ * itself stays visible, so that the view switcher shows it. */
+static void
+set_page_content_visible (GtkWidget *page,
+                          gboolean   visible)
+{
+  GtkWidget *content = gtk_widget_get_first_child (page);
+
+  if (content != NULL)
+    gtk_widget_set_visible (content, visible);
+}
+
+static void
+defer_unseen_pages (MessagerieWindow *self)
+{
+  GtkWidget *pages[] = {
+    GTK_WIDGET (self->services_page), GTK_WIDGET (self->sending_page),
+    GTK_WIDGET (self->relay_page), GTK_WIDGET (self->activity_page),
+  };
+  GtkWidget *shown = adw_view_stack_get_visible_child (self->stack);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    set_page_content_visible (pages[i], pages[i] == shown);
+}
+
 /* The activity and the services' states are read when their page is
  * shown, never before. */
 static void
 on_visible_page (MessagerieWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  set_page_content_visible (adw_view_stack_get_visible_child (self->stack), TRUE);
 
   if (g_strcmp0 (name, "activity") == 0)
     messagerie_activity_page_refresh (self->activity_page);
@@ -627,13 +702,17 @@ messagerie_window_new (MessagerieApplication *application,
   g_assert (password != NULL);
   self->keeper = messagerie_password_keeper_new (self->editor, password, root);
   messagerie_relay_page_set_editor (self->relay_page, self->editor);
+  g_signal_connect_object (self->editor, "finding-changed", G_CALLBACK (on_finding_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "refreshed", G_CALLBACK (on_refreshed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "key-changed::mail_server",
                            G_CALLBACK (on_mail_server_changed), self, G_CONNECT_SWAPPED);
+  update_fields (self);
   on_refreshed (self);
+  defer_unseen_pages (self);
 
   return self;
 }

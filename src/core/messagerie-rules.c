@@ -588,7 +588,7 @@ messagerie_validate (MessagerieSettings *settings)
 
       /* The value of a hidden row is not judged, nor written to exim's
        * files. */
-      if (messagerie_settings_in_use (settings, keys[i].name))
+      if (keys[i].in_use == NULL || keys[i].in_use (settings))
         for (guint j = 0; j < G_N_ELEMENTS (key_checks); j++)
           {
             if (!g_str_equal (key_checks[j].key, keys[i].name))

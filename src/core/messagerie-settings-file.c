@@ -28,8 +28,19 @@ messagerie_has_control_char (const char *text)
     return FALSE;
 
   for (const char *p = text; *p; p = g_utf8_next_char (p))
-    if (is_control_char (g_utf8_get_char (p)))
-      return TRUE;
+    {
+      guchar c = (guchar) *p;
+
+      /* ASCII, nearly every character, without decoding it (the rules run
+       * on each keystroke): its control characters are C0 and DEL. */
+      if (c < 0x80)
+        {
+          if (c < 0x20 || c == 0x7f)
+            return TRUE;
+        }
+      else if (is_control_char (g_utf8_get_char (p)))
+        return TRUE;
+    }
   return FALSE;
 }
 

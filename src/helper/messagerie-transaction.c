@@ -490,7 +490,8 @@ messagerie_transaction_apply (const MessagerieTransactionOptions *options,
   findings = messagerie_validate (settings);
   if (!messagerie_findings_have_error (findings))
     {
-      MessagerieFinding *missing = messagerie_exim_missing_feature (settings, options->exim);
+      MessagerieFinding *missing = messagerie_exim_missing_feature (settings, options->exim,
+                                                                    options->root);
 
       if (missing != NULL)
         g_ptr_array_add (findings, missing);
