@@ -3,11 +3,13 @@
 /* Whether the installed exim can do what the settings ask: its build's
  * features, as "exim4 -bV" lists them on its "Support for:" line.
  *
- * That line is kept in /var/lib/messagerie/exim-features (under the root)
- * with what identifies the binary — device, inode, size, modification and
+ * That line is kept in /run/messagerie/exim-features (under the root) with
+ * what identifies the binary — device, inode, size, modification and
  * change times: the next apply reads it instead of starting exim once more
  * (about 15 ms of each apply with the anti-spam on), until the binary
- * changes (an upgrade, exim4-daemon-heavy installed for -light). */
+ * changes (an upgrade, exim4-daemon-heavy installed for -light). It is a
+ * cache, not configuration: in /run, so that an apply refused for its
+ * settings changes nothing that lasts, and a reboot asks exim again. */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@
 #include "messagerie-exim-features.h"
 #include "messagerie-files.h"
 
-#define PATH_FEATURES "/var/lib/messagerie/exim-features"
+#define PATH_FEATURES "/run/messagerie/exim-features"
 
 /* Whether @feature is on the "Support for:" line of @version_output. */
 static gboolean
