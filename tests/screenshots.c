@@ -189,19 +189,6 @@ open_window (const char *root,
   return window;
 }
 
-static void
-put_file (const char *root,
-          const char *path,
-          const char *contents,
-          gssize      length)
-{
-  g_autofree char *full = g_build_filename (root, path, NULL);
-  g_autofree char *dir = g_path_get_dirname (full);
-
-  g_mkdir_with_parents (dir, 0755);
-  g_file_set_contents (full, contents, length, NULL);
-}
-
 /* A daemon of PID @pid in the machine folder: its PID file, and the
  * command line /proc shows, NUL-separated. */
 static void
@@ -218,8 +205,8 @@ put_daemon (const char *machine,
   g_string_append_len (cmdline, "", 1);
   if (script != NULL)
     g_string_append_len (cmdline, script, strlen (script) + 1);
-  put_file (machine, pid_file, pid_text, -1);
-  put_file (machine, cmdline_file, cmdline->str, cmdline->len);
+  root_file_put (machine, pid_file, pid_text, -1);
+  root_file_put (machine, cmdline_file, cmdline->str, cmdline->len);
 }
 
 /* A folder standing for the machine the services run on: spamd and
@@ -231,16 +218,16 @@ services_machine (gboolean all)
   char *machine = g_dir_make_tmp (all ? "messagerie-machine-all-XXXXXX"
                                       : "messagerie-machine-missing-XXXXXX", NULL);
 
-  put_file (machine, "usr/sbin/spamd", "", 0);
+  root_file_put (machine, "usr/sbin/spamd", "", 0);
   put_daemon (machine, "run/spamd.pid", 4242, "/usr/sbin/spamd", NULL);
-  put_file (machine, "usr/sbin/dovecot", "", 0);
-  put_file (machine, "usr/lib/dovecot/imap", "", 0);
+  root_file_put (machine, "usr/sbin/dovecot", "", 0);
+  root_file_put (machine, "usr/lib/dovecot/imap", "", 0);
   put_daemon (machine, "run/dovecot/master.pid", 4243, "/usr/sbin/dovecot", NULL);
   if (all)
     {
       const char *daemons[] = { "sympa_msg", "task_manager", "bulk", "bounced", "archived" };
 
-      put_file (machine, "usr/lib/sympa/bin/sympa_msg.pl", "", 0);
+      root_file_put (machine, "usr/lib/sympa/bin/sympa_msg.pl", "", 0);
       for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
         {
           g_autofree char *pid_file = g_strdup_printf ("run/sympa/%s.pid", daemons[i]);

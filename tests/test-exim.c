@@ -762,20 +762,6 @@ make_settings (const EximCase *tc)
   return g_steal_pointer (&settings);
 }
 
-static MessagerieRenderedFile *
-find_rendered (GPtrArray  *files,
-               const char *path)
-{
-  for (guint i = 0; i < files->len; i++)
-    {
-      MessagerieRenderedFile *file = g_ptr_array_index (files, i);
-
-      if (g_str_equal (file->path, path))
-        return file;
-    }
-  return NULL;
-}
-
 /* Renders @tc into a fresh CONFDIR and runs update-exim4.conf and -bV.
  * FALSE (with the failure recorded) when there is nothing more to check. */
 static gboolean
@@ -842,7 +828,7 @@ fixture_setup (Fixture        *fx,
     copy_tree (confd, confd_copy);
   }
 
-  file = find_rendered (files, MESSAGERIE_PATH_UPDATE_CONF);
+  file = messagerie_rendered_files_find (files, MESSAGERIE_PATH_UPDATE_CONF);
   if (file == NULL)
     {
       fail ("nothing rendered for %s", MESSAGERIE_PATH_UPDATE_CONF);
@@ -852,7 +838,7 @@ fixture_setup (Fixture        *fx,
   update_path = g_build_filename (fx->dir, "update-exim4.conf.conf", NULL);
   write_file (update_path, file->contents, file->mode, file->group);
 
-  file = find_rendered (files, MESSAGERIE_PATH_LOCALMACROS);
+  file = messagerie_rendered_files_find (files, MESSAGERIE_PATH_LOCALMACROS);
   if (file == NULL)
     {
       fail ("nothing rendered for %s (the fixture is a non-split configuration)",
@@ -873,7 +859,7 @@ fixture_setup (Fixture        *fx,
   macros_path = g_build_filename (fx->dir, "exim4.conf.localmacros", NULL);
   write_file (macros_path, macros_with_confdir, file->mode, file->group);
 
-  file = find_rendered (files, MESSAGERIE_PATH_PASSWD_CLIENT);
+  file = messagerie_rendered_files_find (files, MESSAGERIE_PATH_PASSWD_CLIENT);
   if (file != NULL)
     {
       CHECK (file->mode == 0640 && g_strcmp0 (file->group, "Debian-exim") == 0,

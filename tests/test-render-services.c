@@ -88,20 +88,6 @@ render (Fixture *fixture)
   return files;
 }
 
-static MessagerieRenderedFile *
-find (GPtrArray  *files,
-      const char *path)
-{
-  for (guint i = 0; i < files->len; i++)
-    {
-      MessagerieRenderedFile *file = g_ptr_array_index (files, i);
-
-      if (g_str_equal (file->path, path))
-        return file;
-    }
-  return NULL;
-}
-
 /* Puts what @files writes in place, as apply would. */
 static void
 apply (Fixture   *fixture,
@@ -137,7 +123,7 @@ test_non_split (Fixture       *fixture,
   const char *sympa_router;
   const char *aliases;
 
-  text = find (files, MESSAGERIE_PATH_TEMPLATE)->contents;
+  text = messagerie_rendered_files_find (files, MESSAGERIE_PATH_TEMPLATE)->contents;
   g_assert_cmpuint (count_blocks (text), ==, 2);
   assert_has_line (text, "LOCAL_DELIVERY == messagerie_dovecot");
   assert_has_line (text, "messagerie_dovecot:");
@@ -158,19 +144,19 @@ test_non_split (Fixture       *fixture,
   g_assert_true (router < strstr (text, "\nreal_local:"));
   g_assert_true (sympa_router < strstr (text, "\nreal_local:") && sympa_router < aliases);
   g_assert_true (transport > strstr (text, "\nbegin transports") && transport < strstr (text, "\nbegin retry"));
-  g_assert_null (find (files, MESSAGERIE_PATH_SPLIT_ROUTER));
-  g_assert_null (find (files, MESSAGERIE_PATH_SPLIT_TRANSPORT));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SPLIT_ROUTER));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SPLIT_TRANSPORT));
 
   /* Sympa's domain is the mail domain, the rest of its file kept, and its
    * group may still read it. */
-  text = find (files, MESSAGERIE_PATH_SYMPA_CONF)->contents;
+  text = messagerie_rendered_files_find (files, MESSAGERIE_PATH_SYMPA_CONF)->contents;
   assert_has_line (text, "domain\tmonetab.ac-test.fr");
   assert_no_line (text, "domain\tlocalhost.localdomain");
   assert_has_line (text, "listmaster\tlistmaster@localhost.localdomain");
-  g_assert_cmpuint (find (files, MESSAGERIE_PATH_SYMPA_CONF)->mode, ==, 0640);
-  g_assert_cmpstr (find (files, MESSAGERIE_PATH_SYMPA_CONF)->group, ==, "sympa");
+  g_assert_cmpuint (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SYMPA_CONF)->mode, ==, 0640);
+  g_assert_cmpstr (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SYMPA_CONF)->group, ==, "sympa");
   {
-    g_autofree char *shown = messagerie_render_masked (find (files, MESSAGERIE_PATH_SYMPA_CONF));
+    g_autofree char *shown = messagerie_render_masked (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SYMPA_CONF));
 
     g_assert_null (strstr (shown, "database-secret"));
   }
@@ -180,8 +166,8 @@ test_non_split (Fixture       *fixture,
   {
     g_autoptr(GPtrArray) again = render (fixture);
 
-    g_assert_null (find (again, MESSAGERIE_PATH_TEMPLATE));
-    g_assert_null (find (again, MESSAGERIE_PATH_SYMPA_CONF));
+    g_assert_null (messagerie_rendered_files_find (again, MESSAGERIE_PATH_TEMPLATE));
+    g_assert_null (messagerie_rendered_files_find (again, MESSAGERIE_PATH_SYMPA_CONF));
   }
 }
 
@@ -200,25 +186,25 @@ test_switches (Fixture       *fixture,
   /* Lists off: no route to Sympa, and its file is left alone. */
   messagerie_settings_set (fixture->settings, "mailing_lists", "false");
   lists_off = render (fixture);
-  text = find (lists_off, MESSAGERIE_PATH_TEMPLATE)->contents;
+  text = messagerie_rendered_files_find (lists_off, MESSAGERIE_PATH_TEMPLATE)->contents;
   g_assert_null (strstr (text, "messagerie_sympa"));
   assert_has_line (text, "LOCAL_DELIVERY == messagerie_dovecot");
-  g_assert_null (find (lists_off, MESSAGERIE_PATH_SYMPA_CONF));
+  g_assert_null (messagerie_rendered_files_find (lists_off, MESSAGERIE_PATH_SYMPA_CONF));
 
   /* No mail server: exim delivers as Debian does; the fragment says so. */
   messagerie_settings_set (fixture->settings, "mailing_lists", "true");
   messagerie_settings_set (fixture->settings, "mail_server", "none");
   none = render (fixture);
-  text = find (none, MESSAGERIE_PATH_TEMPLATE)->contents;
+  text = messagerie_rendered_files_find (none, MESSAGERIE_PATH_TEMPLATE)->contents;
   g_assert_null (strstr (text, "messagerie_dovecot"));
   g_assert_null (strstr (text, "LOCAL_DELIVERY =="));
   g_assert_nonnull (strstr (text, "messagerie_sympa:"));
-  assert_has_line (find (none, MESSAGERIE_PATH_DOVECOT)->contents, "protocols = none");
+  assert_has_line (messagerie_rendered_files_find (none, MESSAGERIE_PATH_DOVECOT)->contents, "protocols = none");
 
   /* Nothing needed: the template is Debian's bytes again. */
   messagerie_settings_set (fixture->settings, "mailing_lists", "false");
   all_off = render (fixture);
-  g_assert_cmpstr (find (all_off, MESSAGERIE_PATH_TEMPLATE)->contents, ==, template);
+  g_assert_cmpstr (messagerie_rendered_files_find (all_off, MESSAGERIE_PATH_TEMPLATE)->contents, ==, template);
 }
 
 static void
@@ -232,15 +218,15 @@ test_not_installed (Fixture       *fixture,
   g_hash_table_remove (fixture->existing, MESSAGERIE_PATH_SYMPA_CONF);
   files = render (fixture);
   /* Nothing to route to: the template is not even written. */
-  g_assert_null (find (files, MESSAGERIE_PATH_TEMPLATE));
-  g_assert_null (find (files, MESSAGERIE_PATH_DOVECOT));
-  g_assert_null (find (files, MESSAGERIE_PATH_SYMPA_CONF));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_TEMPLATE));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_DOVECOT));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SYMPA_CONF));
 
   /* Sympa alone. */
   g_hash_table_insert (fixture->existing, g_strdup (MESSAGERIE_PATH_SYMPA_CONF), g_strdup (sympa_conf));
   g_clear_pointer (&files, g_ptr_array_unref);
   files = render (fixture);
-  text = find (files, MESSAGERIE_PATH_TEMPLATE)->contents;
+  text = messagerie_rendered_files_find (files, MESSAGERIE_PATH_TEMPLATE)->contents;
   g_assert_nonnull (strstr (text, "messagerie_sympa:"));
   g_assert_null (strstr (text, "messagerie_dovecot"));
   g_assert_cmpuint (count_blocks (text), ==, 1);
@@ -251,8 +237,8 @@ test_not_installed (Fixture       *fixture,
   g_hash_table_insert (fixture->existing, g_strdup (MESSAGERIE_PATH_SYMPA_DIR), g_strdup (""));
   g_clear_pointer (&files, g_ptr_array_unref);
   files = render (fixture);
-  g_assert_nonnull (strstr (find (files, MESSAGERIE_PATH_TEMPLATE)->contents, "messagerie_sympa:"));
-  g_assert_null (find (files, MESSAGERIE_PATH_SYMPA_CONF));
+  g_assert_nonnull (strstr (messagerie_rendered_files_find (files, MESSAGERIE_PATH_TEMPLATE)->contents, "messagerie_sympa:"));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SYMPA_CONF));
 }
 
 static void
@@ -267,16 +253,16 @@ test_no_mail_server (Fixture       *fixture,
   apply (fixture, first);
   messagerie_settings_set (fixture->settings, "module", "amon");
   amon = render (fixture);
-  g_assert_cmpstr (find (amon, MESSAGERIE_PATH_TEMPLATE)->contents, ==, template);
-  g_assert_null (find (amon, MESSAGERIE_PATH_DOVECOT));
-  g_assert_null (find (amon, MESSAGERIE_PATH_SYMPA_CONF));
+  g_assert_cmpstr (messagerie_rendered_files_find (amon, MESSAGERIE_PATH_TEMPLATE)->contents, ==, template);
+  g_assert_null (messagerie_rendered_files_find (amon, MESSAGERIE_PATH_DOVECOT));
+  g_assert_null (messagerie_rendered_files_find (amon, MESSAGERIE_PATH_SYMPA_CONF));
 
   /* Never a mail server: nothing of this is written. */
   apply (fixture, amon);
   fresh = render (fixture);
-  g_assert_null (find (fresh, MESSAGERIE_PATH_TEMPLATE));
-  g_assert_null (find (fresh, MESSAGERIE_PATH_SPLIT_ROUTER));
-  g_assert_null (find (fresh, MESSAGERIE_PATH_SPLIT_TRANSPORT));
+  g_assert_null (messagerie_rendered_files_find (fresh, MESSAGERIE_PATH_TEMPLATE));
+  g_assert_null (messagerie_rendered_files_find (fresh, MESSAGERIE_PATH_SPLIT_ROUTER));
+  g_assert_null (messagerie_rendered_files_find (fresh, MESSAGERIE_PATH_SPLIT_TRANSPORT));
 }
 
 static void
@@ -295,24 +281,24 @@ test_split (Fixture       *fixture,
   split_conf = g_strdup_printf ("%s", "dc_use_split_config='true'\n");
   g_hash_table_insert (fixture->existing, g_strdup (MESSAGERIE_PATH_UPDATE_CONF), split_conf);
   files = render (fixture);
-  router = find (files, MESSAGERIE_PATH_SPLIT_ROUTER);
-  transport = find (files, MESSAGERIE_PATH_SPLIT_TRANSPORT);
+  router = messagerie_rendered_files_find (files, MESSAGERIE_PATH_SPLIT_ROUTER);
+  transport = messagerie_rendered_files_find (files, MESSAGERIE_PATH_SPLIT_TRANSPORT);
   g_assert_nonnull (router);
   g_assert_nonnull (transport);
   assert_has_line (router->contents, "LOCAL_DELIVERY == messagerie_dovecot");
   assert_has_line (router->contents, "messagerie_sympa:");
   assert_has_line (transport->contents, "messagerie_dovecot:");
   g_assert_cmpuint (router->mode, ==, 0644);
-  g_assert_cmpstr (find (files, MESSAGERIE_PATH_TEMPLATE)->contents, ==, template);
+  g_assert_cmpstr (messagerie_rendered_files_find (files, MESSAGERIE_PATH_TEMPLATE)->contents, ==, template);
 
   /* Not needed any more: the files are removed. */
   apply (fixture, files);
   messagerie_settings_set (fixture->settings, "module", "amon");
   amon = render (fixture);
-  g_assert_nonnull (find (amon, MESSAGERIE_PATH_SPLIT_ROUTER));
-  g_assert_null (find (amon, MESSAGERIE_PATH_SPLIT_ROUTER)->contents);
-  g_assert_null (find (amon, MESSAGERIE_PATH_SPLIT_TRANSPORT)->contents);
-  g_assert_null (find (amon, MESSAGERIE_PATH_TEMPLATE));
+  g_assert_nonnull (messagerie_rendered_files_find (amon, MESSAGERIE_PATH_SPLIT_ROUTER));
+  g_assert_null (messagerie_rendered_files_find (amon, MESSAGERIE_PATH_SPLIT_ROUTER)->contents);
+  g_assert_null (messagerie_rendered_files_find (amon, MESSAGERIE_PATH_SPLIT_TRANSPORT)->contents);
+  g_assert_null (messagerie_rendered_files_find (amon, MESSAGERIE_PATH_TEMPLATE));
 }
 
 static void
@@ -334,7 +320,7 @@ test_dovecot_fragment (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr(GPtrArray) files = render (fixture);
-  const char *text = find (files, MESSAGERIE_PATH_DOVECOT)->contents;
+  const char *text = messagerie_rendered_files_find (files, MESSAGERIE_PATH_DOVECOT)->contents;
 
   assert_has_line (text, "protocols = imap");
   assert_has_line (text, "mail_location = maildir:~/Maildir");

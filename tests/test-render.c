@@ -105,25 +105,11 @@ render (Fixture *fixture)
   return files;
 }
 
-static MessagerieRenderedFile *
-find (GPtrArray  *files,
-      const char *path)
-{
-  for (guint i = 0; i < files->len; i++)
-    {
-      MessagerieRenderedFile *file = g_ptr_array_index (files, i);
-
-      if (g_str_equal (file->path, path))
-        return file;
-    }
-  return NULL;
-}
-
 static const char *
 contents (GPtrArray  *files,
           const char *path)
 {
-  MessagerieRenderedFile *file = find (files, path);
+  MessagerieRenderedFile *file = messagerie_rendered_files_find (files, path);
 
   if (file == NULL)
     g_error ("%s was not rendered", path);
@@ -137,19 +123,19 @@ test_file_set (Fixture       *fixture,
   g_autoptr(GPtrArray) files = render (fixture);
   g_autoptr(GPtrArray) sender_only = NULL;
 
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_SETTINGS));
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_UPDATE_CONF));
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_LOCALMACROS));
-  g_assert_null (find (files, MESSAGERIE_PATH_SPLIT_MACROS));
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_MAILNAME));
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_EMAIL_ADDRESSES));
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_ALIASES));
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_DOVECOT));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SETTINGS));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_UPDATE_CONF));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_LOCALMACROS));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_SPLIT_MACROS));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_MAILNAME));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_EMAIL_ADDRESSES));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_ALIASES));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_DOVECOT));
 
-  g_assert_cmpuint (find (files, MESSAGERIE_PATH_PASSWD_CLIENT)->mode, ==, 0640);
-  g_assert_cmpstr (find (files, MESSAGERIE_PATH_PASSWD_CLIENT)->group, ==, "Debian-exim");
-  g_assert_cmpuint (find (files, MESSAGERIE_PATH_MAILNAME)->mode, ==, 0644);
-  g_assert_null (find (files, MESSAGERIE_PATH_MAILNAME)->group);
+  g_assert_cmpuint (messagerie_rendered_files_find (files, MESSAGERIE_PATH_PASSWD_CLIENT)->mode, ==, 0640);
+  g_assert_cmpstr (messagerie_rendered_files_find (files, MESSAGERIE_PATH_PASSWD_CLIENT)->group, ==, "Debian-exim");
+  g_assert_cmpuint (messagerie_rendered_files_find (files, MESSAGERIE_PATH_MAILNAME)->mode, ==, 0644);
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_MAILNAME)->group);
 
   g_assert_cmpstr (contents (files, MESSAGERIE_PATH_MAILNAME), ==, "monetab.ac-test.fr\n");
   g_assert_null (strstr (contents (files, MESSAGERIE_PATH_SETTINGS), "pa:ss"));
@@ -157,7 +143,7 @@ test_file_set (Fixture       *fixture,
   /* Without a mail server there is no Dovecot to configure. */
   messagerie_settings_set (fixture->settings, "module", "amon");
   sender_only = render (fixture);
-  g_assert_null (find (sender_only, MESSAGERIE_PATH_DOVECOT));
+  g_assert_null (messagerie_rendered_files_find (sender_only, MESSAGERIE_PATH_DOVECOT));
 }
 
 /* Dovecot not installed (no /etc/dovecot): its fragment is not written,
@@ -170,8 +156,8 @@ test_dovecot_not_installed (Fixture       *fixture,
 
   g_hash_table_remove (fixture->existing, MESSAGERIE_PATH_DOVECOT_DIR);
   files = render (fixture);
-  g_assert_null (find (files, MESSAGERIE_PATH_DOVECOT));
-  g_assert_nonnull (find (files, MESSAGERIE_PATH_ALIASES));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_DOVECOT));
+  g_assert_nonnull (messagerie_rendered_files_find (files, MESSAGERIE_PATH_ALIASES));
 }
 
 /* What render prints: every password of passwd.client masked where it
@@ -192,8 +178,8 @@ test_masked (Fixture       *fixture,
                                   "lonelypassword\n"
                                   "\n"));
   files = render (fixture);
-  passwd = messagerie_render_masked (find (files, MESSAGERIE_PATH_PASSWD_CLIENT));
-  aliases = messagerie_render_masked (find (files, MESSAGERIE_PATH_ALIASES));
+  passwd = messagerie_render_masked (messagerie_rendered_files_find (files, MESSAGERIE_PATH_PASSWD_CLIENT));
+  aliases = messagerie_render_masked (messagerie_rendered_files_find (files, MESSAGERIE_PATH_ALIASES));
 
   assert_has_line (passwd, "smtp.ac-test.fr:scribe:" MESSAGERIE_RENDER_PASSWORD_MASK);
   assert_has_line (passwd, "*:scribe:" MESSAGERIE_RENDER_PASSWORD_MASK);
@@ -400,7 +386,7 @@ test_split_config (Fixture       *fixture,
   g_assert_cmpstr (value, ==, "true");
 
   files = render (fixture);
-  g_assert_null (find (files, MESSAGERIE_PATH_LOCALMACROS));
+  g_assert_null (messagerie_rendered_files_find (files, MESSAGERIE_PATH_LOCALMACROS));
   assert_has_line (contents (files, MESSAGERIE_PATH_SPLIT_MACROS), "MESSAGE_SIZE_LIMIT = 10M");
 }
 
@@ -479,7 +465,7 @@ test_passwd_client_auth_off (Fixture       *fixture,
   /* And no file is created for nothing. */
   g_hash_table_remove (fixture->existing, MESSAGERIE_PATH_PASSWD_CLIENT);
   none = render (fixture);
-  g_assert_null (find (none, MESSAGERIE_PATH_PASSWD_CLIENT));
+  g_assert_null (messagerie_rendered_files_find (none, MESSAGERIE_PATH_PASSWD_CLIENT));
 }
 
 static void
@@ -734,7 +720,7 @@ test_password_index (Fixture       *fixture,
   const char *index = contents (files, MESSAGERIE_PATH_PASSWORD_INDEX);
 
   /* Readable by anyone, and no secret in it. */
-  g_assert_cmpuint (find (files, MESSAGERIE_PATH_PASSWORD_INDEX)->mode, ==, 0644);
+  g_assert_cmpuint (messagerie_rendered_files_find (files, MESSAGERIE_PATH_PASSWORD_INDEX)->mode, ==, 0644);
   g_assert_null (strstr (index, "pa:ss"));
   g_assert_true (messagerie_render_index_has_password (index, "smtp.ac-test.fr", "scribe"));
   g_assert_false (messagerie_render_index_has_password (index, "smtp.ac-test.fr", "other"));

@@ -11,25 +11,11 @@
 #include <glib/gstdio.h>
 
 #include "messagerie-service-state.h"
+#include "test-util.h"
 
 typedef struct {
   char *root;
 } Fixture;
-
-static void
-put (Fixture    *fixture,
-     const char *path,
-     const char *contents,
-     gsize       length)
-{
-  g_autofree char *full = g_build_filename (fixture->root, path, NULL);
-  g_autofree char *dir = g_path_get_dirname (full);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_file_set_contents (full, contents, length, &error);
-  g_assert_no_error (error);
-}
 
 /* A process of PID @pid whose command line is @cmdline (NUL-separated). */
 static void
@@ -40,7 +26,7 @@ process (Fixture    *fixture,
 {
   g_autofree char *path = g_strdup_printf ("proc/%u/cmdline", pid);
 
-  put (fixture, path, cmdline, length);
+  root_file_put (fixture->root, path, cmdline, length);
 }
 
 static void
@@ -54,28 +40,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->root);
+  remove_tmp_dir (fixture->root);
   g_free (fixture->root);
 }
 
@@ -128,8 +96,8 @@ test_dovecot_packages (Fixture       *fixture,
   };
 
   /* Dovecot's core and IMAP server, not its POP3 one. */
-  put (fixture, "usr/sbin/dovecot", "", 0);
-  put (fixture, "usr/lib/dovecot/imap", "", 0);
+  root_file_put (fixture->root, "usr/sbin/dovecot", "", 0);
+  root_file_put (fixture->root, "usr/lib/dovecot/imap", "", 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -156,15 +124,15 @@ test_running (Fixture       *fixture,
   g_autoptr(GPtrArray) partial = NULL;
   g_autoptr(GPtrArray) reused = NULL;
 
-  put (fixture, "usr/sbin/spamd", "", 0);
-  put (fixture, "usr/sbin/dovecot", "", 0);
-  put (fixture, "usr/lib/dovecot/imap", "", 0);
-  put (fixture, "usr/lib/sympa/bin/sympa_msg.pl", "", 0);
+  root_file_put (fixture->root, "usr/sbin/spamd", "", 0);
+  root_file_put (fixture->root, "usr/sbin/dovecot", "", 0);
+  root_file_put (fixture->root, "usr/lib/dovecot/imap", "", 0);
+  root_file_put (fixture->root, "usr/lib/sympa/bin/sympa_msg.pl", "", 0);
 
   /* spamd sets its title: one word with spaces. */
-  put (fixture, "run/spamd.pid", "101\n", 4);
+  root_file_put (fixture->root, "run/spamd.pid", "101\n", 4);
   process (fixture, 101, spamd, sizeof spamd);
-  put (fixture, "run/dovecot/master.pid", "102\n", 4);
+  root_file_put (fixture->root, "run/dovecot/master.pid", "102\n", 4);
   process (fixture, 102, dovecot, sizeof dovecot);
   for (guint i = 0; i < G_N_ELEMENTS (sympa); i++)
     {
@@ -175,7 +143,7 @@ test_running (Fixture       *fixture,
       /* The interpreter, then the script. */
       g_string_append_c (cmdline, '\0');
       g_string_append_printf (cmdline, "/usr/lib/sympa/bin/%s.pl", sympa[i]);
-      put (fixture, pid_file, pid, -1);
+      root_file_put (fixture->root, pid_file, pid, -1);
       process (fixture, 200 + i, cmdline->str, cmdline->len + 1);
     }
 
@@ -191,7 +159,7 @@ test_running (Fixture       *fixture,
 
   /* One of Sympa's daemons gone (its PID file stale), Dovecot's PID file
    * gone: neither runs. */
-  put (fixture, "run/sympa/bulk.pid", "999\n", 4);
+  root_file_put (fixture->root, "run/sympa/bulk.pid", "999\n", 4);
   {
     g_autofree char *master = g_build_filename (fixture->root, "run/dovecot/master.pid", NULL);
 
@@ -204,7 +172,7 @@ test_running (Fixture       *fixture,
 
   /* spamd's PID now another program's, a garbage PID file: not running. */
   process (fixture, 101, "/usr/bin/spamdx", sizeof "/usr/bin/spamdx");
-  put (fixture, "run/dovecot/master.pid", "not a pid\n", -1);
+  root_file_put (fixture->root, "run/dovecot/master.pid", "not a pid\n", -1);
   reused = messagerie_service_states_read (fixture->root, "imap");
   g_assert_false (state_of (reused, "antispam")->running);
   g_assert_false (state_of (reused, "mail_server")->running);

@@ -141,6 +141,23 @@ root_file (const char *root,
   return contents;
 }
 
+/* @contents (@length bytes, -1: up to its NUL) at @path (relative) under
+ * @root, the folders above made as needed. */
+void
+root_file_put (const char *root,
+               const char *path,
+               const char *contents,
+               gssize      length)
+{
+  g_autofree char *full = g_build_filename (root, path, NULL);
+  g_autofree char *dir = g_path_get_dirname (full);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_file_set_contents (full, contents, length, &error);
+  g_assert_no_error (error);
+}
+
 /* ------------------------------------------------------------------------
  * Looking for a password where it must not be
  * ------------------------------------------------------------------------ */

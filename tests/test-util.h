@@ -46,6 +46,10 @@ void  remove_tree    (GFile      *file);
 void  remove_tmp_dir (const char *path);
 char *root_file      (const char *root,
                       const char *path);
+void  root_file_put  (const char *root,
+                      const char *path,
+                      const char *contents,
+                      gssize      length);
 
 /* Looking for a password where it must not be */
 

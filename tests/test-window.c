@@ -218,24 +218,72 @@ action_enabled (Fixture    *f,
   return g_action_get_enabled (action);
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
+/* The first widget, @widget or one below it, that @match accepts. */
 static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *action_name)
+find_descendant (GtkWidget     *widget,
+                 WidgetMatch    match,
+                 gconstpointer  data)
 {
-  if (GTK_IS_BUTTON (widget)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+  if (match (widget, data))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_button (child, action_name);
+      GtkWidget *found = find_descendant (child, match, data);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+static gboolean
+is_button_for (GtkWidget     *widget,
+               gconstpointer  action_name)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+is_label_showing (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_ACTION_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action_name)
+{
+  return find_descendant (widget, is_button_for, action_name);
 }
 
 static GtkWidget *
@@ -250,6 +298,25 @@ apply_button (Fixture *f)
 typedef gboolean (*LabelMatch) (const char *text,
                                 gpointer    data);
 
+typedef struct {
+  gboolean   mapped_only;
+  LabelMatch match;
+  gpointer   data;
+} LabelQuery;
+
+static gboolean
+is_label_matching (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  const LabelQuery *query = data;
+  const char *text;
+
+  if (!GTK_IS_LABEL (widget) || (query->mapped_only && !gtk_widget_get_mapped (widget)))
+    return FALSE;
+  text = gtk_label_get_label (GTK_LABEL (widget));
+  return text != NULL && query->match (text, query->data);
+}
+
 /* The text of the first label in @widget or below it that @match accepts;
  * @mapped_only: among those on screen. */
 static const char *
@@ -258,23 +325,10 @@ find_label (GtkWidget  *widget,
             LabelMatch  match,
             gpointer    data)
 {
-  if (GTK_IS_LABEL (widget) && (!mapped_only || gtk_widget_get_mapped (widget)))
-    {
-      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+  LabelQuery query = { mapped_only, match, data };
+  GtkWidget *label = find_descendant (widget, is_label_matching, &query);
 
-      if (text != NULL && match (text, data))
-        return text;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      const char *found = find_label (child, mapped_only, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return label ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
 }
 
 static gboolean
@@ -303,40 +357,12 @@ label_shown (GtkWidget  *widget,
   return find_label (widget, TRUE, text_equal, (gpointer) text) != NULL;
 }
 
-/* The label showing @text in @widget or below it. */
-static GtkWidget *
-find_widget_with_label (GtkWidget  *widget,
-                        const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_with_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The first widget of @type in @widget or below it. */
 static GtkWidget *
 find_widget (GtkWidget *widget,
              GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_descendant (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
 /* The helper runs while "restore" is disabled. */
@@ -463,35 +489,14 @@ static GtkWidget *
 find_row (GtkWidget  *widget,
           const char *title)
 {
-  if (ADW_IS_ACTION_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_descendant (widget, is_row_titled, title);
 }
 
 static GtkWidget *
 find_button_labelled (GtkWidget  *widget,
                       const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_descendant (widget, is_button_labelled, label);
 }
 
 static void
@@ -666,7 +671,7 @@ test_apply_lands (Fixture       *f,
     GtkWidget *revealer = NULL;
 
     g_assert_nonnull (line);
-    revealer = gtk_widget_get_ancestor (GTK_WIDGET (find_widget_with_label (GTK_WIDGET (f->window), line)),
+    revealer = gtk_widget_get_ancestor (GTK_WIDGET (find_descendant (GTK_WIDGET (f->window), is_label_showing, line)),
                                         GTK_TYPE_REVEALER);
     g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   }
@@ -675,25 +680,36 @@ test_apply_lands (Fixture       *f,
   g_assert_false (action_enabled (f, "revert"));
 }
 
-/* A row of @list whose title and subtitle contain @title and @subtitle. */
+typedef struct {
+  const char *title;
+  const char *subtitle;
+} RowQuery;
+
+static gboolean
+is_row_containing (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  const RowQuery *query = data;
+  const char *title, *subtitle;
+
+  if (!ADW_IS_ACTION_ROW (widget))
+    return FALSE;
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  return title && strstr (title, query->title)
+         && (query->subtitle == NULL || (subtitle && strstr (subtitle, query->subtitle)));
+}
+
+/* Whether a row in @widget or below it has a title containing @title and,
+ * unless NULL, a subtitle containing @subtitle. */
 static gboolean
 list_has_row (GtkWidget  *widget,
               const char *title,
               const char *subtitle)
 {
-  if (ADW_IS_ACTION_ROW (widget))
-    {
-      const char *t = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-      const char *s = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  RowQuery query = { title, subtitle };
 
-      if (t && strstr (t, title) && (subtitle == NULL || (s && strstr (s, subtitle))))
-        return TRUE;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (list_has_row (child, title, subtitle))
-      return TRUE;
-  return FALSE;
+  return find_descendant (widget, is_row_containing, &query) != NULL;
 }
 
 /* Apply shows first what changes: the setting with its old and new value,
@@ -1110,21 +1126,6 @@ test_apply_shows_first_error (Fixture       *f,
                                          row (f, "root_recipient")));
 }
 
-static void
-write_file (const char *root,
-            const char *path,
-            const char *contents,
-            gsize       length)
-{
-  g_autofree char *full = g_build_filename (root, path, NULL);
-  g_autofree char *dir = g_path_get_dirname (full);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_file_set_contents (full, contents, length, &error);
-  g_assert_no_error (error);
-}
-
 /* The page « Services » says what each service is for and its state on
  * the machine: here a folder standing for it, spamd installed and running,
  * Dovecot's IMAP server installed and stopped, Sympa missing. */
@@ -1138,11 +1139,11 @@ test_services_states (Fixture       *f,
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   const char *subtitle;
 
-  write_file (machine, "usr/sbin/spamd", "", 0);
-  write_file (machine, "run/spamd.pid", "4242\n", -1);
-  write_file (machine, "proc/4242/cmdline", "/usr/sbin/spamd\0--create-prefs\0", 32);
-  write_file (machine, "usr/sbin/dovecot", "", 0);
-  write_file (machine, "usr/lib/dovecot/imap", "", 0);
+  root_file_put (machine, "usr/sbin/spamd", "", 0);
+  root_file_put (machine, "run/spamd.pid", "4242\n", -1);
+  root_file_put (machine, "proc/4242/cmdline", "/usr/sbin/spamd\0--create-prefs\0", 32);
+  root_file_put (machine, "usr/sbin/dovecot", "", 0);
+  root_file_put (machine, "usr/lib/dovecot/imap", "", 0);
   g_setenv ("MESSAGERIE_SERVICE_STATE_ROOT", machine, TRUE);
 
   /* Read when the page is shown. */

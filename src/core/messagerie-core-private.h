@@ -3,6 +3,7 @@
 
 /* The core's API for the tests only: neither binary calls it. */
 
+#include "messagerie-render.h"
 #include "messagerie-settings.h"
 
 G_BEGIN_DECLS
@@ -13,5 +14,9 @@ MessagerieSettings *messagerie_settings_new_from_data (const char          *data
 gboolean            messagerie_settings_save_file     (MessagerieSettings  *self,
                                                        const char          *path,
                                                        GError             **error);
+
+/* The file of @files (MessagerieRenderedFile) written at @path, or NULL. */
+MessagerieRenderedFile *messagerie_rendered_files_find (GPtrArray  *files,
+                                                        const char *path);
 
 G_END_DECLS

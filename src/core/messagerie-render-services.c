@@ -24,6 +24,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "messagerie-render.h"
+#include "messagerie-render-private.h"
 #include "messagerie-render-services.h"
 
 #define BLOCK_BEGIN "# BEGIN Messagerie: written by the Messagerie application, edit it there"
@@ -44,23 +45,6 @@
  * exim 4.96 refuses the tainted sender in a pipe's command; the LDA reads
  * it from Return-path. */
 #define DOVECOT_LDA "/usr/lib/dovecot/dovecot-lda"
-
-static char **
-split_lines (const char *contents)
-{
-  g_auto(GStrv) lines = NULL;
-  guint n;
-
-  if (contents == NULL || *contents == '\0')
-    return g_new0 (char *, 1);
-
-  lines = g_strsplit (contents, "\n", -1);
-  n = g_strv_length (lines);
-  if (n > 0 && *lines[n - 1] == '\0')
-    g_clear_pointer (&lines[n - 1], g_free);
-
-  return g_steal_pointer (&lines);
-}
 
 char *
 messagerie_render_dovecot (MessagerieSettings *settings)
@@ -220,7 +204,7 @@ render_template (const char  *template,
                  const char  *transports,
                  GError     **error)
 {
-  g_auto(GStrv) lines = split_lines (template);
+  g_auto(GStrv) lines = messagerie_render_split_lines (template);
   GString *out = g_string_new (NULL);
   gboolean inside = FALSE;
   gboolean routers_done = routers == NULL;
@@ -315,7 +299,7 @@ static char *
 render_sympa_conf (const char *current,
                    const char *domain)
 {
-  g_auto(GStrv) lines = split_lines (current);
+  g_auto(GStrv) lines = messagerie_render_split_lines (current);
   GString *out = g_string_new (NULL);
   gboolean done = FALSE;
 

@@ -9,6 +9,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "messagerie-render.h"
+#include "messagerie-render-private.h"
+#include "messagerie-core-private.h"
 #include "messagerie-render-acl.h"
 #include "messagerie-render-services.h"
 #include "messagerie-rules.h"
@@ -124,10 +126,8 @@ add_file (GPtrArray  *files,
   g_ptr_array_add (files, file);
 }
 
-/* Splits @contents into lines without their terminators; a final newline
- * does not make an extra empty line. */
-static char **
-split_lines (const char *contents)
+char **
+messagerie_render_split_lines (const char *contents)
 {
   g_auto(GStrv) lines = NULL;
   guint n;
@@ -147,7 +147,7 @@ split_lines (const char *contents)
 static GPtrArray *
 lines_outside_block (const char *contents)
 {
-  g_auto(GStrv) lines = split_lines (contents);
+  g_auto(GStrv) lines = messagerie_render_split_lines (contents);
   GPtrArray *kept = g_ptr_array_new_with_free_func (g_free);
   gboolean inside = FALSE;
 
@@ -191,7 +191,7 @@ replace_lsearch_entry (const char *contents,
                        const char *key,
                        const char *value)
 {
-  g_auto(GStrv) lines = split_lines (contents);
+  g_auto(GStrv) lines = messagerie_render_split_lines (contents);
   GString *out = g_string_new (NULL);
   gboolean written = FALSE;
   gboolean skipping = FALSE;
@@ -232,7 +232,7 @@ char *
 messagerie_render_debconf_value (const char *contents,
                                  const char *key)
 {
-  g_auto(GStrv) lines = split_lines (contents);
+  g_auto(GStrv) lines = messagerie_render_split_lines (contents);
   char *value = NULL;
 
   for (guint i = 0; lines[i]; i++)
@@ -346,7 +346,7 @@ render_update_conf (MessagerieSettings *settings,
       "dc_mailname_in_oh='true'\n"
       "dc_localdelivery='mail_spool'\n";
 
-  lines = split_lines (existing);
+  lines = messagerie_render_split_lines (existing);
   done = g_new0 (gboolean, managed->len);
 
   for (guint i = 0; lines[i]; i++)
@@ -478,7 +478,7 @@ static char *
 existing_password (const char *contents,
                    const char *host)
 {
-  g_autoptr(MessagerieSecretLines) lines = split_lines (contents);
+  g_autoptr(MessagerieSecretLines) lines = messagerie_render_split_lines (contents);
   char *found = NULL;
 
   for (guint pass = 0; pass < 2 && found == NULL; pass++)
@@ -734,7 +734,7 @@ messagerie_render_masked (const MessagerieRenderedFile *file)
        !g_str_equal (file->path, MESSAGERIE_PATH_SYMPA_CONF)))
     return g_strdup (file->contents);
 
-  lines = split_lines (file->contents);
+  lines = messagerie_render_split_lines (file->contents);
   out = g_string_new (NULL);
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -771,4 +771,21 @@ messagerie_render_index_has_password (const char *contents,
   indexed_user = g_key_file_get_string (index, "relay-password", "user", NULL);
 
   return g_strcmp0 (indexed_host, host) == 0 && g_strcmp0 (indexed_user, user) == 0;
+}
+
+MessagerieRenderedFile *
+messagerie_rendered_files_find (GPtrArray  *files,
+                                const char *path)
+{
+  g_return_val_if_fail (files != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      MessagerieRenderedFile *file = g_ptr_array_index (files, i);
+
+      if (g_str_equal (file->path, path))
+        return file;
+    }
+  return NULL;
 }
