@@ -128,6 +128,42 @@ test_records (void)
   g_assert_true (messagerie_report_succeeded (report));
 }
 
+/* render's output as the report's other lines hold it: the files, their
+ * contents (the last one's final newline given back, an empty file kept
+ * empty), a removal, the "#" line before the first file skipped. */
+static void
+test_rendered_files (void)
+{
+  g_autoptr(MessagerieReport) report = messagerie_report_new ();
+  g_autoptr(GPtrArray) files = NULL;
+  const char *const lines[] = {
+    "# Cannot read /etc/exim4/passwd.client as this user",
+    "==> /etc/mailname <==", "college.ac-test.fr",
+    "==> /etc/email-addresses <==",
+    "==> /etc/exim4/conf.d/router/250_messagerie <== (removed)",
+    "==> /etc/aliases <==", "root: admin@college.ac-test.fr", "", "postmaster: root",
+  };
+  MessagerieRenderedFile *file;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    g_assert_cmpint (messagerie_report_add_line (report, lines[i]), ==, MESSAGERIE_REPORT_LINE_OTHER);
+  files = messagerie_report_rendered_files (report->other->str);
+
+  g_assert_cmpuint (files->len, ==, 4);
+  file = g_ptr_array_index (files, 0);
+  g_assert_cmpstr (file->path, ==, "/etc/mailname");
+  g_assert_cmpstr (file->contents, ==, "college.ac-test.fr\n");
+  file = g_ptr_array_index (files, 1);
+  g_assert_cmpstr (file->path, ==, "/etc/email-addresses");
+  g_assert_cmpstr (file->contents, ==, "");
+  file = g_ptr_array_index (files, 2);
+  g_assert_cmpstr (file->path, ==, "/etc/exim4/conf.d/router/250_messagerie");
+  g_assert_null (file->contents);
+  file = g_ptr_array_index (files, 3);
+  g_assert_cmpstr (file->path, ==, "/etc/aliases");
+  g_assert_cmpstr (file->contents, ==, "root: admin@college.ac-test.fr\n\npostmaster: root\n");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -139,6 +175,7 @@ main (int    argc,
   g_test_add_func ("/report/failure", test_failure);
   g_test_add_func ("/report/malformed", test_malformed);
   g_test_add_func ("/report/details", test_details);
+  g_test_add_func ("/report/rendered-files", test_rendered_files);
 
   return g_test_run ();
 }

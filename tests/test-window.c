@@ -749,6 +749,9 @@ test_review (Fixture       *f,
   /* What does not change is not listed. */
   g_assert_false (list_has_row (GTK_WIDGET (dialog), "/etc/mailname", NULL));
   g_assert_false (list_has_row (GTK_WIDGET (dialog), "/etc/exim4/passwd.client", NULL));
+  /* A file with a blank line, unchanged: its contents came through the
+   * report whole. */
+  g_assert_false (list_has_row (GTK_WIDGET (dialog), "/etc/exim4/update-exim4.conf.conf", NULL));
   g_assert_false (list_has_row (GTK_WIDGET (dialog),
                                 adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row (f, "mail_domain"))),
                                 NULL));

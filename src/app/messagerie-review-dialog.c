@@ -140,53 +140,33 @@ same_on_disk (MessagerieReviewDialog *self,
   return g_str_equal (masked, rendered);
 }
 
-/* The blocks of `render`: "==> PATH <==" then the contents. */
+/* The files `render` prints that differ from the disk. */
 static void
 list_files (MessagerieReviewDialog *self,
             const char             *output)
 {
-  g_auto(GStrv) blocks = g_strsplit (output, "==> ", -1);
+  g_autoptr(GPtrArray) files = messagerie_report_rendered_files (output);
   guint n = 0;
 
-  for (guint i = 1; blocks[i] != NULL; i++)
+  for (guint i = 0; i < files->len; i++)
     {
-      const char *end = strstr (blocks[i], " <==\n");
-      g_autofree char *path = NULL;
-      g_autofree char *contents = NULL;
+      MessagerieRenderedFile *file = g_ptr_array_index (files, i);
+      g_autofree char *full = g_build_filename (self->root ? self->root : "/", file->path, NULL);
       gboolean unreadable;
 
-      if (end == NULL)
+      if (file->contents == NULL)
         {
-          /* "PATH <== (removed)": a file the settings no longer need. */
-          const char *removed = strstr (blocks[i], " <== (removed)");
-
-          if (removed != NULL)
+          /* A file the settings no longer need, when it is there. */
+          if (g_file_test (full, G_FILE_TEST_EXISTS))
             {
-              g_autofree char *gone = g_strndup (blocks[i], removed - blocks[i]);
-              g_autofree char *full = g_build_filename (self->root ? self->root : "/", gone, NULL);
-
-              if (g_file_test (full, G_FILE_TEST_EXISTS))
-                {
-                  add_row (self->files_list, gone, _("Removed"));
-                  n++;
-                }
+              add_row (self->files_list, file->path, _("Removed"));
+              n++;
             }
           continue;
         }
-      path = g_strndup (blocks[i], end - blocks[i]);
-      contents = g_strdup (end + strlen (" <==\n"));
-      /* The lines of the report lost their last newline. */
-      if (!g_str_has_suffix (contents, "\n"))
-        {
-          char *whole = g_strconcat (contents, "\n", NULL);
-
-          g_free (contents);
-          contents = whole;
-        }
-
-      if (same_on_disk (self, path, contents, &unreadable))
+      if (same_on_disk (self, file->path, file->contents, &unreadable))
         continue;
-      add_row (self->files_list, path,
+      add_row (self->files_list, file->path,
                unreadable ? _("Its current contents cannot be read as this user") : NULL);
       n++;
     }

@@ -3,6 +3,8 @@
 /* The helper's report read back, line by line (doc/helper-protocol.md):
  * steps, findings, the failure, the files restored. */
 
+#include <string.h>
+
 #include "messagerie-report.h"
 
 MessagerieReport *
@@ -52,9 +54,17 @@ static MessagerieReportLine
 add_other (MessagerieReport *report,
            const char       *line)
 {
+  /* Blank lines are kept between other lines (a rendered file's), never
+   * before nor after them. */
   if (*line == '\0')
-    return MESSAGERIE_REPORT_LINE_OTHER;
+    {
+      if (report->other->len > 0)
+        report->blank_lines++;
+      return MESSAGERIE_REPORT_LINE_OTHER;
+    }
 
+  for (; report->blank_lines > 0; report->blank_lines--)
+    g_string_append_c (report->other, '\n');
   if (report->other->len > 0)
     g_string_append_c (report->other, '\n');
   g_string_append (report->other, line);
@@ -144,4 +154,39 @@ messagerie_report_succeeded (MessagerieReport *report)
   g_return_val_if_fail (report != NULL, FALSE);
 
   return g_strcmp0 (report->result, "ok") == 0 || g_strcmp0 (report->result, "unchanged") == 0;
+}
+
+GPtrArray *
+messagerie_report_rendered_files (const char *output)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) messagerie_rendered_file_free);
+  g_auto(GStrv) blocks = NULL;
+
+  g_return_val_if_fail (output != NULL, files);
+
+  blocks = g_strsplit (output, "==> ", -1);
+  for (guint i = 1; blocks[i] != NULL; i++)
+    {
+      const char *body = strchr (blocks[i], '\n');
+      g_autofree char *header = body ? g_strndup (blocks[i], body - blocks[i]) : g_strdup (blocks[i]);
+      gboolean removed = g_str_has_suffix (header, " <== (removed)");
+      MessagerieRenderedFile *file;
+
+      if (!removed && !g_str_has_suffix (header, " <=="))
+        continue;
+      header[strlen (header) - strlen (removed ? " <== (removed)" : " <==")] = '\0';
+
+      file = g_new0 (MessagerieRenderedFile, 1);
+      file->path = g_steal_pointer (&header);
+      /* The report's lines are joined without the last newline: only the
+       * last file lost its own. */
+      if (!removed)
+        file->contents = body == NULL ? g_strdup ("")
+                         : blocks[i + 1] == NULL && body[1] != '\0' && !g_str_has_suffix (body + 1, "\n")
+                         ? g_strconcat (body + 1, "\n", NULL)
+                         : g_strdup (body + 1);
+      g_ptr_array_add (files, file);
+    }
+
+  return files;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "messagerie-render.h"
 #include "messagerie-rules.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,9 @@ typedef struct {
   char      *result_message;
   /* Lines outside the protocol, joined by newlines. */
   GString   *other;
+  /* Blank lines seen after other lines, added to them only when another
+   * comes: inside a rendered file's contents, not at the end. */
+  guint      blank_lines;
   /* detail lines: key → value (test-mail's "reply", "host", "id"). */
   GHashTable *details;
   /* status, message and delivery lines (the activity verbs), each a
@@ -48,6 +52,12 @@ MessagerieReportLine  messagerie_report_add_line (MessagerieReport *report,
                                                   const char       *line);
 /* Whether the helper said it applied (or had nothing to apply). */
 gboolean              messagerie_report_succeeded (MessagerieReport *report);
+
+/* The files of `messagerie-helper render`'s output, as the report's other
+ * lines hold it ("==> PATH <==" then the contents, "==> PATH <== (removed)"
+ * for a file to remove): MessagerieRenderedFile, contents NULL for a
+ * removal; the "#" lines before the first file are skipped. */
+GPtrArray            *messagerie_report_rendered_files (const char *output);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessagerieReport, messagerie_report_free)
 
