@@ -64,9 +64,10 @@ chmod 0755 "$work"
 # Lists on with the mail server (apply, Sympa's domain, daemons, route,
 # list made, message delivered), again after dpkg-reconfigure; with the
 # mail server off (apply, message in mbox); every service on (apply,
-# daemons, a message over SMTP scanned and delivered); every service off
-# (apply, route, daemons); the end.
-plan=$(( 6 + 1 + 2 + 3 + 3 + 2 ))
+# daemons, what the Services page reads, a message over SMTP scanned and
+# delivered); every service off (apply, route, daemons, what the page
+# reads); the end.
+plan=$(( 6 + 1 + 2 + 4 + 4 + 2 ))
 echo "1..$plan"
 
 missing=
@@ -192,6 +193,11 @@ apply_system "all on" antispam=true mailing_lists=true mail_server=pop-imap
 wait_for 60 port_open 783
 check "all on: spamd, Dovecot and Sympa's daemons run" \
   test -n "$(pid_running /run/spamd.pid)" -a -n "$(dovecot_pid)" -a "$(sympa_pids | wc -l)" -eq "${#sympa_daemons[@]}"
+# What the page « Services » says of the machine: the core's reading, on
+# the real daemons.
+states=$("$MESSAGERIE_SERVICE_STATES" pop-imap | tr '\n' ';')
+check "all on: the Services page reads each service installed and running ($states)" \
+  test "$states" = "antispam installed running;mail_server installed running;mailing_lists installed running;"
 token="over SMTP to the list $RANDOM"
 printf 'EHLO client.test\r\nMAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\nFrom: %s\r\nSubject: %s\r\n\r\nHello list.\r\n.\r\nQUIT\r\n' \
   "$local_user@$mail_domain" "$list@$mail_domain" "$local_user@$mail_domain" "$token" |
@@ -212,6 +218,9 @@ check "all off: spamd, Dovecot and Sympa are stopped and disabled (runlevel 2: $
   test -z "$(sympa_pids)$(dovecot_pid)$(pid_running /run/spamd.pid)" \
     -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*sympa')" -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*dovecot')" \
     -a -n "$(ls /etc/rc2.d | grep -x 'K[0-9]*spamd')"
+states=$("$MESSAGERIE_SERVICE_STATES" none | tr '\n' ';')
+check "all off: the Services page reads each service installed and stopped ($states)" \
+  test "$states" = "antispam installed stopped;mail_server installed stopped;mailing_lists installed stopped;"
 
 # ---------------------------------------------------------------------------
 
