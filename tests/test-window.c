@@ -1254,10 +1254,19 @@ test_warning_waits_typing (Fixture       *f,
   for (guint i = 0; i < 8; i++)
     {
       int position = (int) strlen (gtk_editable_get_text (GTK_EDITABLE (sender)));
+      gint64 typed = g_get_monotonic_time ();
+      gboolean shown;
 
       gtk_editable_insert_text (GTK_EDITABLE (sender), "x", 1, &position);
       spin_for (150);
-      g_assert_false (caption_shown (f, "root_sender"));
+      shown = caption_shown (f, "root_sender");
+      /* A loaded machine may take longer than the delay (500 ms) to get
+       * here: the warning is then right to show. */
+      if (g_get_monotonic_time () - typed < 450 * G_TIME_SPAN_MILLISECOND)
+        g_assert_false (shown);
+      else
+        g_test_message ("key %u: %.0f ms to check, longer than the delay", i,
+                        (g_get_monotonic_time () - typed) / 1000.0);
     }
   /* The typing pauses: it shows. */
   spin_for (800);
