@@ -310,6 +310,15 @@ messagerie_password_keeper_applied (MessageriePasswordKeeper *self,
 
   g_return_if_fail (MESSAGERIE_IS_PASSWORD_KEEPER (self));
 
+  /* A lookup begun before the apply would answer for the keyring as it was:
+   * the password just sent is the answer now. */
+  if (sent != NULL)
+    {
+      cancel_lookup (self);
+      if (self->state != KEEPER_NOT_STARTED)
+        self->state = KEEPER_SETTLED;
+    }
+
   if (messagerie_settings_get_relay_login (messagerie_editor_get_settings (self->editor),
                                            &host, &user))
     {
